@@ -1,0 +1,47 @@
+# txmail_module(NAME [DEPS folder...] [LIBS target...])
+# Builds src/txmail/NAME/**.cpp into the static library txmail_NAME, linked to the modules it
+# builds on. A folder with no .cpp yet becomes an INTERFACE library so dependants still link.
+# Templates under templates/NAME/ are embedded by the module itself when it needs them.
+set(TXMAIL_MODULES "" CACHE INTERNAL "")
+function(txmail_module name)
+    cmake_parse_arguments(M "" "" "DEPS;LIBS" ${ARGN})
+    file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/txmail/${name}/*.cpp)
+    set(deps "")
+    foreach(d IN LISTS M_DEPS)
+        list(APPEND deps txmail_${d})
+    endforeach()
+    if(sources)
+        add_library(txmail_${name} STATIC ${sources})
+        target_include_directories(txmail_${name} PUBLIC ${CMAKE_SOURCE_DIR}/src)
+        target_link_libraries(txmail_${name} PUBLIC ${deps} ${M_LIBS})
+    else()
+        add_library(txmail_${name} INTERFACE)
+        target_include_directories(txmail_${name} INTERFACE ${CMAKE_SOURCE_DIR}/src)
+        target_link_libraries(txmail_${name} INTERFACE ${deps} ${M_LIBS})
+    endif()
+    set(TXMAIL_MODULES ${TXMAIL_MODULES} ${name} CACHE INTERNAL "")
+endfunction()
+
+# One GoogleTest executable per folder: tests/unit/test_NAME_*.cpp -> unit_NAME, labelled "unit".
+function(txmail_unit_tests)
+    foreach(name IN LISTS TXMAIL_MODULES)
+        file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_${name}_*.cpp)
+        if(sources)
+            add_executable(unit_${name} ${sources})
+            target_link_libraries(unit_${name} PRIVATE txmail_${name} GTest::gtest GTest::gmock GTest::gtest_main)
+            target_compile_definitions(unit_${name} PRIVATE
+                TXMAIL_SOURCE_DIR="${CMAKE_SOURCE_DIR}" TXMAIL_FIXTURES_DIR="${CMAKE_SOURCE_DIR}/tests/fixtures")
+            gtest_discover_tests(unit_${name} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
+        endif()
+    endforeach()
+endfunction()
+
+# `unit_tests` builds every unit_* executable (used by `make test-asan`, which needs nothing else).
+function(txmail_unit_tests_target)
+    add_custom_target(unit_tests)
+    foreach(name IN LISTS TXMAIL_MODULES)
+        if(TARGET unit_${name})
+            add_dependencies(unit_tests unit_${name})
+        endif()
+    endforeach()
+endfunction()

@@ -1,0 +1,5 @@
+#include "txmail/cli/app.h"
+
+int main(int argc, char** argv) {
+    return txmail::cli::run(argc, argv);
+}
