@@ -19,6 +19,10 @@ function(txmail_module name)
         target_include_directories(txmail_${name} INTERFACE ${CMAKE_SOURCE_DIR}/src)
         target_link_libraries(txmail_${name} INTERFACE ${deps} ${M_LIBS})
     endif()
+    # A module that needs more (embedded templates, generated code) says so in its own module.cmake.
+    if(EXISTS ${CMAKE_SOURCE_DIR}/src/txmail/${name}/module.cmake)
+        include(${CMAKE_SOURCE_DIR}/src/txmail/${name}/module.cmake)
+    endif()
     set(TXMAIL_MODULES ${TXMAIL_MODULES} ${name} CACHE INTERNAL "")
 endfunction()
 
