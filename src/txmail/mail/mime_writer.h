@@ -9,12 +9,30 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "txmail/mail/message.h"
 #include "txmail/util/error.h"
 
 namespace txmail::mail {
 
+// What goes on the wire: SMTP envelope (ASCII, domains in punycode) apart from the header bytes.
+struct Envelope {
+    std::string sender;                   // MAIL FROM addr-spec
+    std::vector<std::string> recipients;  // RCPT TO addr-specs: to + cc + bcc, de-duplicated
+};
+
+// A message ready for any backend; this is also what the outbox stores, so that what is queued is
+// exactly what is sent.
+struct RenderedMessage {
+    Envelope envelope;
+    std::string message_id;  // without angle brackets
+    std::string subject;     // UTF-8, for logs only
+    std::string bytes;       // the RFC 5322 message, CRLF line endings
+};
+
 Result<std::string> render(const Message& message);
+// render() plus the envelope; fails when there is no recipient or an address cannot be encoded.
+Result<RenderedMessage> prepare(const Message& message);
 
 }  // namespace txmail::mail

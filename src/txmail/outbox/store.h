@@ -1,0 +1,137 @@
+// The outbox store: durable rows for rendered messages and their attempts (Postfix's queue
+// manager keeps storage apart from scheduling policy; so do we: this interface only stores and
+// leases, outbox/retry_policy.h decides, outbox/dispatcher.h drives).
+//
+// States: queued -> sending (leased by one worker until lease_until) -> sent | retry (due again at
+// next_attempt_at) | dead | canceled. A lease that expires (the worker died) makes the message due
+// again. enqueue() returns only once the row is durable (SQLite: synchronous=FULL, commits shared
+// between concurrent callers). An idempotency key seen before returns the first message's id and
+// stores nothing. Implementations: sqlite/ (default), memory (tests), postgres/ (scale-out).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "txmail/mail/mime_writer.h"
+#include "txmail/util/error.h"
+
+namespace txmail::outbox {
+
+using Clock = std::chrono::system_clock;
+using TimePoint = Clock::time_point;
+using MessageId = std::int64_t;
+
+enum class Status { queued, sending, sent, retry, dead, canceled };
+std::string_view to_string(Status status);
+std::optional<Status> parse_status(std::string_view text);
+
+// Higher sends first; events default to these (notify's catalogue), callers may override.
+namespace priority {
+inline constexpr int low = 0;      // fan-out alerts
+inline constexpr int normal = 50;  // welcome
+inline constexpr int high = 100;   // security and billing
+}  // namespace priority
+
+struct NewMessage {
+    std::string event;  // catalogue name, or "raw" for `txmail send`
+    mail::RenderedMessage message;
+    int priority = priority::normal;
+    std::optional<std::string> idempotency_key;
+    std::optional<TimePoint> not_before;  // default: due now
+};
+
+struct Enqueued {
+    MessageId id = 0;
+    bool created = true;  // false: the idempotency key was seen before; nothing was stored
+};
+
+struct Attempt {
+    int number = 0;
+    TimePoint started_at{};
+    std::chrono::milliseconds duration{};
+    std::string backend;
+    bool accepted = false;
+    std::optional<Error> error;  // when not accepted
+    std::string detail;          // the server's reply on success
+    std::string diagnosis;       // cause + remediation when the reply was recognised
+};
+
+struct StoredMessage {
+    MessageId id = 0;
+    std::string event;
+    Status status = Status::queued;
+    int priority = priority::normal;
+    mail::RenderedMessage message;
+    std::optional<std::string> idempotency_key;
+    TimePoint created_at{};
+    TimePoint next_attempt_at{};
+    std::optional<TimePoint> lease_until;
+    std::string lease_owner;
+    int attempt_count = 0;
+    std::optional<Attempt> last_attempt;
+    std::string last_error;  // describe() of the last failure, or the reason it is dead/canceled
+};
+
+// What to do with a message after an attempt (decided by the retry policy, applied by the store).
+struct Outcome {
+    enum class Kind { sent, retry, dead, release } kind = Kind::sent;
+    TimePoint next_attempt_at{};  // for retry (and release: when it is due again)
+    std::string reason;           // for dead / retry: human sentence
+};
+
+struct ListFilter {
+    std::optional<Status> status;
+    std::optional<std::string> event;
+    std::optional<std::string> recipient;
+    std::optional<MessageId> after_id;  // cursor: ids greater than this, ascending
+    std::size_t limit = 50;
+};
+
+struct Stats {
+    std::vector<std::pair<Status, std::int64_t>> by_status;
+    std::optional<TimePoint> oldest_queued;
+};
+
+class Store {
+  public:
+    virtual ~Store() = default;
+
+    // Durable when it returns. enqueue_batch is one transaction (fan-out: all or nothing).
+    virtual Result<Enqueued> enqueue(const NewMessage& message) = 0;
+    virtual Result<std::vector<Enqueued>> enqueue_batch(std::span<const NewMessage> messages) = 0;
+
+    // Leases up to `max` due messages (status queued/retry with next_attempt_at <= now, or sending
+    // with an expired lease), highest priority first, oldest first within a priority, skipping
+    // senders in `paused_senders` (envelope sender addr-specs). Leased rows become `sending`.
+    virtual Result<std::vector<StoredMessage>> lease_due(
+        const std::string& worker, TimePoint now, std::chrono::milliseconds lease_for,
+        std::size_t max, const std::set<std::string>& paused_senders = {}) = 0;
+
+    // Records the attempt (if any) and applies the outcome, only if `worker` still holds the lease.
+    virtual Result<void> complete(MessageId id, const std::string& worker,
+                                  const std::optional<Attempt>& attempt,
+                                  const Outcome& outcome) = 0;
+
+    virtual Result<std::optional<StoredMessage>> get(MessageId id) = 0;
+    virtual Result<std::vector<Attempt>> attempts(MessageId id) = 0;
+    virtual Result<std::vector<StoredMessage>> list(const ListFilter& filter) = 0;
+    virtual Result<Stats> stats() = 0;
+    // Operator actions: retry makes a dead/retry/canceled message due now; cancel stops a
+    // queued/retry one. Errors name the id and its current state when the action does not apply.
+    virtual Result<void> retry(MessageId id, TimePoint now) = 0;
+    virtual Result<void> cancel(MessageId id, const std::string& reason) = 0;
+    // The earliest next_attempt_at among waiting messages, so the dispatcher can sleep until then.
+    virtual Result<std::optional<TimePoint>> next_due() = 0;
+};
+
+// TXMAIL_DATABASE_URL (sqlite:///rel.db, sqlite:////abs.db, postgresql://..., memory://) -> store,
+// migrated to the current schema.
+Result<std::unique_ptr<Store>> open_store(const std::string& database_url);
+
+}  // namespace txmail::outbox
