@@ -4,6 +4,10 @@
 
 namespace txmail::cli {
 
+class Context;
+
 int run(int argc, char** argv);
+// The same with the environment and streams given, for tests that run commands in-process.
+int run(int argc, char** argv, Context& context);
 
 }  // namespace txmail::cli

@@ -56,10 +56,25 @@ class Settings {
     Settings with(std::string_view name, std::string value) const;
 
   private:
+    Result<void> validate() const;
+    std::string origin(const Setting& setting) const;
+
     std::map<std::string, Setting, std::less<>> values_;
+    EnvLookup env_;                      // for names outside the table; empty in from_map()
+    std::filesystem::path dotenv_path_;  // for error messages: where a value came from
 };
 
+// The .env file to read: $TXMAIL_ENV_FILE when set, else ".env" in the current directory.
+std::filesystem::path dotenv_path(const EnvLookup& env);
+// What programs call: load() from dotenv_path(env). A TXMAIL_ENV_FILE that names a missing file
+// is a config error (it was asked for); a missing default .env is not.
+Result<Settings> load_settings(const EnvLookup& env);
+
 // "****" for secrets with a value, the value otherwise: the one place that masks secrets.
+// URLs with a password (postgresql://user:pass@host/db) keep everything but the password.
 std::string display_value(const Setting& setting);
+// scheme://user:pass@host... -> scheme://user:****@host...; anything else unchanged. For printing
+// a URL that did not come through a Setting (an error about a database URL, say).
+std::string mask_url_password(std::string_view value);
 
 }  // namespace txmail::config

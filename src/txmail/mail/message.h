@@ -44,7 +44,9 @@ struct Message {
     std::optional<std::string> message_id;  // without angle brackets: "token@domain"
     std::optional<std::chrono::system_clock::time_point> date;
 
-    // to + cc + bcc, de-duplicated case-insensitively on the addr-spec, in first-seen order.
+    // to + cc + bcc in first-seen order, de-duplicated on the addr-spec with the domain compared
+    // ASCII case-insensitively and the local part as written (RFC 5321 section 2.4). Kept simple
+    // on purpose: non-ASCII letters in domains are not case-folded ("Ü" and "ü" differ).
     std::vector<Address> recipients() const;
     const Address& envelope_sender() const { return from; }
 };

@@ -7,6 +7,16 @@
 // again. enqueue() returns only once the row is durable (SQLite: synchronous=FULL, commits shared
 // between concurrent callers). An idempotency key seen before returns the first message's id and
 // stores nothing. Implementations: sqlite/ (default), memory (tests), postgres/ (scale-out).
+//
+// Decisions the implementations share (outbox/lifecycle.h): times are kept to the millisecond; a
+// lease that expires does not count as an attempt (none was recorded) but notes "lease expired"
+// in last_error; "oldest first" means created_at, then id.
+//
+// Added by the store engineer after the first contract (dispatch: please use these):
+// - SenderPause + pause_sender/resume_sender/sender_pauses: the circuit breaker's pauses are
+//   stored, so `txmail outbox stats`, the admin page and other instances see them.
+// - Stats::paused_senders; next_due() also counts expiring leases.
+// - migrate_database(url) for `txmail migrate` (open_store migrates as well).
 #pragma once
 
 #include <chrono>
@@ -93,9 +103,18 @@ struct ListFilter {
     std::size_t limit = 50;
 };
 
+// A sender paused by the dispatcher's circuit breaker (DESIGN.md: Exchange Online blocks a
+// mailbox that keeps producing the same error), until the next probe.
+struct SenderPause {
+    std::string sender;  // envelope sender addr-spec
+    TimePoint until{};   // probe again from then; the store does not expire pauses by itself
+    std::string reason;  // the diagnosis, for operators
+};
+
 struct Stats {
-    std::vector<std::pair<Status, std::int64_t>> by_status;
-    std::optional<TimePoint> oldest_queued;
+    std::vector<std::pair<Status, std::int64_t>> by_status;  // every status, in enum order
+    std::optional<TimePoint> oldest_queued;  // oldest created_at among queued, retry, sending
+    std::vector<SenderPause> paused_senders;
 };
 
 class Store {
@@ -113,7 +132,11 @@ class Store {
         const std::string& worker, TimePoint now, std::chrono::milliseconds lease_for,
         std::size_t max, const std::set<std::string>& paused_senders = {}) = 0;
 
-    // Records the attempt (if any) and applies the outcome, only if `worker` still holds the lease.
+    // Records the attempt (if any) and applies the outcome, only if `worker` still holds the lease
+    // (status sending, lease_owner == worker; an expired lease nobody took yet still counts).
+    // Otherwise nothing changes and the error names the id, its state and the lease owner.
+    // release puts the message back (queued, or retry when it has attempts); a zero
+    // next_attempt_at (retry/release) keeps the time it was due at.
     virtual Result<void> complete(MessageId id, const std::string& worker,
                                   const std::optional<Attempt>& attempt,
                                   const Outcome& outcome) = 0;
@@ -126,12 +149,30 @@ class Store {
     // queued/retry one. Errors name the id and its current state when the action does not apply.
     virtual Result<void> retry(MessageId id, TimePoint now) = 0;
     virtual Result<void> cancel(MessageId id, const std::string& reason) = 0;
-    // The earliest next_attempt_at among waiting messages, so the dispatcher can sleep until then.
+    // The earliest next_attempt_at among waiting messages (and lease_until among leased ones:
+    // an expiring lease makes a message due), so the dispatcher can sleep until then.
     virtual Result<std::optional<TimePoint>> next_due() = 0;
+
+    // Circuit-breaker pauses: pause_sender inserts or replaces the sender's pause.
+    virtual Result<void> pause_sender(const SenderPause& pause) = 0;
+    virtual Result<void> resume_sender(const std::string& sender) = 0;
+    virtual Result<std::vector<SenderPause>> sender_pauses() = 0;
+};
+
+struct SchemaChange {
+    int version = 0;
+    std::string name;
+};
+
+struct MigrationReport {
+    int version = 0;                    // the schema version after migrating
+    std::vector<SchemaChange> applied;  // empty when the database was already current
 };
 
 // TXMAIL_DATABASE_URL (sqlite:///rel.db, sqlite:////abs.db, postgresql://..., memory://) -> store,
 // migrated to the current schema.
 Result<std::unique_ptr<Store>> open_store(const std::string& database_url);
+// Brings the database to the current schema and says what it applied (`txmail migrate`).
+Result<MigrationReport> migrate_database(const std::string& database_url);
 
 }  // namespace txmail::outbox

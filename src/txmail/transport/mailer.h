@@ -22,6 +22,10 @@ class Mailer {
     SendResult send(const mail::Message& message);
     std::vector<SendResult> send_messages(std::span<const mail::Message> messages);
     SendResult send_safe(const mail::Message& message) noexcept;
+    // Already rendered (what the outbox stores, what a caller checked with prepare()): the same
+    // logging, no second render.
+    SendResult send(const mail::RenderedMessage& message);
+    std::vector<SendResult> send_messages(std::span<const mail::RenderedMessage> messages);
 
     Backend& backend() { return *backend_; }
 

@@ -1,0 +1,18 @@
+#include "txmail/cli/outbox_store.h"
+
+#include "txmail/cli/context.h"
+
+namespace txmail::cli {
+
+int exit_code_for_store_error(const Error& error) {
+    return error.kind == ErrorKind::config || !error.field.empty() ? exit_usage : exit_failed;
+}
+
+std::unique_ptr<outbox::Store> open_outbox(Context& context) {
+    auto store = outbox::open_store(context.settings().get_or("TXMAIL_DATABASE_URL", ""));
+    if (!store)
+        throw CommandFailure(store.error(), exit_code_for_store_error(store.error()));
+    return std::move(*store);
+}
+
+}  // namespace txmail::cli

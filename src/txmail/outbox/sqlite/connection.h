@@ -1,0 +1,95 @@
+// A SQLite connection for the outbox: RAII over sqlite3*, cached prepared statements, and the
+// settings durability needs (WAL, synchronous=FULL so a commit survives power loss, foreign keys,
+// a busy timeout so several processes can share one file).
+//
+// One Connection is used by one thread at a time (the stores hold a mutex around each); it is
+// opened in SQLite's multi-thread mode. Errors carry SQLite's message and the file name; a
+// database still locked by another process after the busy timeout is a transient error.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "txmail/util/error.h"
+
+namespace txmail::outbox::sqlite {
+
+class Connection;
+
+// A cached prepared statement, borrowed for one use: bind, step, read; reset when it goes out of
+// scope. Binding indexes start at 1, column indexes at 0 (SQLite's own convention). There is one
+// sqlite3_stmt per SQL text, so the same SQL is not prepared again while a borrow is alive.
+class Statement {
+  public:
+    Statement(Connection& connection, sqlite3_stmt* statement);
+    Statement(Statement&& other) noexcept;
+    Statement& operator=(Statement&&) = delete;
+    ~Statement();
+
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, std::string_view text);
+    Statement& bind_optional(int index, const std::optional<std::string>& text);  // or NULL
+    Statement& bind_blob(int index, std::string_view bytes);
+    Statement& bind_null(int index);
+
+    Result<bool> step();  // true: a row is ready to read; false: done
+    Result<void> run();   // steps to the end, for statements without rows
+
+    bool is_null(int column) const;
+    std::int64_t integer(int column) const;
+    std::string text(int column) const;
+    std::optional<std::string> optional_text(int column) const;
+    std::string blob(int column) const;
+
+  private:
+    Connection* connection_;
+    sqlite3_stmt* statement_;  // null once moved from
+    int bind_error_ = SQLITE_OK;
+};
+
+class Connection {
+  public:
+    struct Options {
+        std::chrono::milliseconds busy_timeout{30'000};
+    };
+
+    // Opens (creating it if needed) and applies WAL, synchronous=FULL and foreign keys.
+    static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& path,
+                                                    const Options& options);
+    static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& path) {
+        return open(path, Options{});
+    }
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    ~Connection();
+
+    // Runs one or more statements without results (schema scripts, BEGIN/COMMIT).
+    Result<void> execute(std::string_view sql);
+    // The statement for `sql`, prepared once and cached for the connection's lifetime.
+    Result<Statement> prepare(std::string_view sql);
+
+    std::int64_t changes() const;
+    const std::filesystem::path& path() const { return path_; }
+    // The error for the last failed call, as "SQLite <what> failed on <file>: <message>".
+    Error error(std::string_view what, int code) const;
+
+  private:
+    Connection(sqlite3* db, std::filesystem::path path);
+    struct Finalize {
+        void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+    };
+
+    sqlite3* db_;
+    std::filesystem::path path_;
+    std::map<std::string, std::unique_ptr<sqlite3_stmt, Finalize>, std::less<>> statements_;
+};
+
+}  // namespace txmail::outbox::sqlite

@@ -1,0 +1,156 @@
+#include "txmail/outbox/sqlite/migrations.h"
+
+#include "txmail/outbox/lifecycle.h"
+
+namespace txmail::outbox::sqlite {
+
+namespace {
+
+// Times are unix milliseconds; statuses are words so the file reads well in the sqlite3 shell.
+// messages_due serves lease_due: only unfinished rows, in the order they are leased, so a
+// history of sent messages does not slow it and no sort is needed.
+constexpr std::string_view outbox_schema = R"sql(
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'retry', 'dead', 'canceled')),
+    priority INTEGER NOT NULL,
+    sender TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    idempotency_key TEXT UNIQUE,
+    created_at INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    lease_owner TEXT NOT NULL DEFAULT '',
+    lease_until INTEGER,
+    attempt_count INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX messages_due ON messages (priority DESC, created_at, id)
+    WHERE status IN ('queued', 'retry', 'sending');
+CREATE INDEX messages_waiting_since ON messages (next_attempt_at)
+    WHERE status IN ('queued', 'retry');
+CREATE INDEX messages_status ON messages (status, id);
+CREATE TABLE attempts (
+    message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    backend TEXT NOT NULL,
+    accepted INTEGER NOT NULL,
+    error_kind TEXT,
+    error_message TEXT,
+    error_field TEXT,
+    code INTEGER,
+    enhanced_status TEXT,
+    reply TEXT,
+    detail TEXT NOT NULL DEFAULT '',
+    diagnosis TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (message_id, number)
+) WITHOUT ROWID;
+CREATE TABLE sender_pauses (
+    sender TEXT PRIMARY KEY,
+    paused_until INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);
+)sql";
+
+// Append only (see the header).
+constexpr Migration all_migrations[] = {
+    {1, "outbox: messages, attempts, sender pauses", outbox_schema},
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+    return all_migrations;
+}
+
+Result<int> schema_version(Connection& connection) {
+    if (auto created = connection.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+            "name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+        !created)
+        return fail(created.error());
+    auto query = connection.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
+    if (!query)
+        return fail(query.error());
+    auto row = query->step();
+    if (!row)
+        return fail(row.error());
+    return static_cast<int>(query->integer(0));
+}
+
+namespace {
+
+// One migration in its own transaction; false when another process had applied it already.
+Result<bool> apply(Connection& connection, const Migration& migration) {
+    if (auto begun = connection.execute("BEGIN IMMEDIATE"); !begun)
+        return fail(begun.error());
+    auto rollback = [&](Error error) -> Result<bool> {
+        (void)connection.execute("ROLLBACK");
+        return fail(std::move(error));
+    };
+    bool applied_already = false;
+    {
+        auto seen = connection.prepare("SELECT 1 FROM schema_migrations WHERE version = ?1");
+        if (!seen)
+            return rollback(seen.error());
+        auto row = seen->bind(1, std::int64_t{migration.version}).step();
+        if (!row)
+            return rollback(row.error());
+        applied_already = *row;
+    }  // the statement is reset here, before COMMIT
+    if (!applied_already) {
+        if (auto done = connection.execute(migration.sql); !done) {
+            Error error = done.error();
+            error.message = "schema migration " + std::to_string(migration.version) + " (" +
+                            std::string(migration.name) + "): " + error.message;
+            return rollback(std::move(error));
+        }
+        auto record = connection.prepare(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)");
+        if (!record)
+            return rollback(record.error());
+        auto recorded = record->bind(1, std::int64_t{migration.version})
+                            .bind(2, migration.name)
+                            .bind(3, to_unix_ms(Clock::now()))
+                            .run();
+        if (!recorded)
+            return rollback(recorded.error());
+    }
+    if (auto committed = connection.execute("COMMIT"); !committed)
+        return rollback(committed.error());
+    return !applied_already;
+}
+
+}  // namespace
+
+Result<MigrationReport> migrate(Connection& connection, std::span<const Migration> list) {
+    auto current = schema_version(connection);
+    if (!current)
+        return fail(current.error());
+    const int known = list.empty() ? 0 : list.back().version;
+    if (*current > known)
+        return fail(Error::config(
+            "TXMAIL_DATABASE_URL",
+            connection.path().string() + " has schema version " + std::to_string(*current) +
+                ", newer than this txmail knows (" + std::to_string(known) +
+                "); run the txmail release that migrated it, or a newer one"));
+    MigrationReport report;
+    for (const Migration& migration : list) {
+        if (migration.version <= *current)
+            continue;
+        auto applied = apply(connection, migration);
+        if (!applied)
+            return fail(applied.error());
+        if (*applied)
+            report.applied.push_back({migration.version, std::string(migration.name)});
+    }
+    report.version = known;
+    return report;
+}
+
+}  // namespace txmail::outbox::sqlite

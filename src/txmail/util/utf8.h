@@ -1,0 +1,20 @@
+// UTF-8 well-formedness (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF) and the
+// length of a sequence from its lead byte, for code that must cut text without splitting a
+// character (RFC 2047 encoded-words, RFC 2231 continuations).
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace txmail {
+
+bool is_valid_utf8(std::string_view text);
+// Offset of the first byte that makes `text` ill-formed, or text.size() when it is well-formed.
+std::size_t first_invalid_utf8(std::string_view text);
+
+// 1-4 for a lead byte, 1 for anything else (so a loop over valid UTF-8 always advances).
+constexpr std::size_t utf8_sequence_length(unsigned char lead) {
+    return lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+}
+
+}  // namespace txmail

@@ -1,0 +1,162 @@
+// Group commit (sqlite/group_commit.h): callers that arrive while a batch commits go out together
+// in one transaction; one caller's failure stays its own; a failed COMMIT fails the whole batch
+// and keeps nothing. Timing-free: the first batch is held open until the others have queued.
+#include "txmail/outbox/sqlite/group_commit.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <latch>
+#include <thread>
+
+#include "support/temp_directory.h"
+
+namespace txmail::outbox::sqlite {
+namespace {
+
+using namespace std::chrono_literals;
+
+class GroupCommitTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto opened = Connection::open(directory / "group.db");
+        ASSERT_TRUE(opened) << opened.error().describe();
+        connection = std::move(*opened);
+        // A deferred foreign key is checked only at COMMIT: the way to make a COMMIT fail.
+        ASSERT_TRUE(connection->execute(
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+            "CREATE TABLE rows (value TEXT UNIQUE, parent INTEGER REFERENCES parent (id) "
+            "DEFERRABLE INITIALLY DEFERRED);"));
+    }
+
+    static GroupCommit::Work insert(std::string value, std::optional<int> parent = std::nullopt) {
+        return [value, parent](Connection& c) -> Result<void> {
+            auto statement = c.prepare("INSERT INTO rows (value, parent) VALUES (?1, ?2)");
+            if (!statement)
+                return fail(statement.error());
+            statement->bind(1, value);
+            if (parent)
+                statement->bind(2, std::int64_t{*parent});
+            else
+                statement->bind_null(2);
+            return statement->run();
+        };
+    }
+
+    std::int64_t count_rows() {
+        auto query = connection->prepare("SELECT count(*) FROM rows");
+        EXPECT_TRUE(query);
+        EXPECT_TRUE(*query->step());
+        return query->integer(0);
+    }
+
+    // Runs `first` on its own thread and holds its transaction open until `others` callers have
+    // queued behind it; returns every caller's result, first's first.
+    std::vector<Result<void>> run_behind_a_held_batch(GroupCommit& group,
+                                                      const GroupCommit::Work& first,
+                                                      const std::vector<GroupCommit::Work>& others) {
+        std::promise<void> release;
+        std::shared_future<void> released = release.get_future().share();
+        std::latch leading(1);
+        auto held = std::async(std::launch::async, [&] {
+            return group.run([&](Connection& c) -> Result<void> {
+                leading.count_down();
+                released.wait();
+                return first(c);
+            });
+        });
+        leading.wait();
+        std::vector<std::future<Result<void>>> waiting;
+        for (const auto& work : others)
+            waiting.push_back(std::async(std::launch::async, [&group, &work] { return group.run(work); }));
+        // Waiting on a condition, not on time: every caller is in the queue.
+        while (group.waiting() < others.size())
+            std::this_thread::yield();
+        release.set_value();
+        std::vector<Result<void>> results{held.get()};
+        for (auto& each : waiting)
+            results.push_back(each.get());
+        return results;
+    }
+
+    testing::TempDirectory directory;
+    std::unique_ptr<Connection> connection;
+};
+
+TEST_F(GroupCommitTest, CallersArrivingDuringACommitShareTheNextTransaction) {
+    GroupCommit group(*connection, {});
+    std::vector<GroupCommit::Work> others;
+    for (int i = 0; i < 8; ++i)
+        others.push_back(insert("row " + std::to_string(i)));
+    const auto results = run_behind_a_held_batch(group, insert("first"), others);
+    for (const auto& result : results)
+        EXPECT_TRUE(result) << result.error().describe();
+    EXPECT_EQ(count_rows(), 9);
+    EXPECT_EQ(group.transactions(), 2u) << "the first batch, then all eight together";
+}
+
+TEST_F(GroupCommitTest, MaxBatchOneGivesEachCallerItsOwnTransaction) {
+    GroupCommit group(*connection, {.max_batch = 1});
+    std::vector<GroupCommit::Work> others;
+    for (int i = 0; i < 4; ++i)
+        others.push_back(insert("row " + std::to_string(i)));
+    const auto results = run_behind_a_held_batch(group, insert("first"), others);
+    for (const auto& result : results)
+        EXPECT_TRUE(result);
+    EXPECT_EQ(group.transactions(), 5u);
+}
+
+TEST_F(GroupCommitTest, AFailingCallerIsRolledBackAloneAndOnlyItSeesTheError) {
+    GroupCommit group(*connection, {});
+    const std::vector<GroupCommit::Work> others = {
+        insert("a"),
+        [](Connection& c) -> Result<void> {
+            // Writes, then fails: its savepoint must take the write back.
+            if (auto written = insert("b")(c); !written)
+                return written;
+            return fail(Error::invalid("value", "refused after writing"));
+        },
+        insert("a"),  // UNIQUE violation
+        insert("c")};
+    const auto results = run_behind_a_held_batch(group, insert("first"), others);
+    ASSERT_EQ(results.size(), 5u);
+    EXPECT_TRUE(results[0]);
+    EXPECT_TRUE(results[1]);
+    ASSERT_FALSE(results[2]);
+    EXPECT_EQ(results[2].error().field, "value");
+    ASSERT_FALSE(results[3]);
+    EXPECT_NE(results[3].error().message.find("UNIQUE"), std::string::npos)
+        << results[3].error().message;
+    EXPECT_TRUE(results[4]);
+    EXPECT_EQ(count_rows(), 3) << "first, a, c";
+    EXPECT_EQ(group.transactions(), 2u);
+}
+
+TEST_F(GroupCommitTest, AFailedCommitFailsEveryCallerInTheBatchAndKeepsNothing) {
+    GroupCommit group(*connection, {});
+    const std::vector<GroupCommit::Work> others = {insert("a"), insert("orphan", 404),
+                                                   insert("b")};
+    const auto results = run_behind_a_held_batch(group, insert("first"), others);
+    EXPECT_TRUE(results[0]) << "committed in the first batch";
+    for (std::size_t i = 1; i < results.size(); ++i) {
+        ASSERT_FALSE(results[i]) << i;
+        EXPECT_NE(results[i].error().message.find("FOREIGN KEY"), std::string::npos)
+            << results[i].error().message;
+    }
+    EXPECT_EQ(count_rows(), 1);
+    ASSERT_TRUE(group.run(insert("after"))) << "the connection is usable again";
+    EXPECT_EQ(count_rows(), 2);
+}
+
+TEST_F(GroupCommitTest, AnExceptionInWorkBecomesThatCallersError) {
+    GroupCommit group(*connection, {});
+    auto result = group.run([](Connection&) -> Result<void> { throw std::runtime_error("boom"); });
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().kind, ErrorKind::internal);
+    EXPECT_NE(result.error().message.find("boom"), std::string::npos);
+    EXPECT_TRUE(group.run(insert("fine")));
+    EXPECT_EQ(count_rows(), 1);
+}
+
+}  // namespace
+}  // namespace txmail::outbox::sqlite

@@ -1,0 +1,126 @@
+// Schema migrations (sqlite/migrations.h): fresh database, idempotent re-runs, version recorded,
+// appended migrations applied alone, a failing migration leaves nothing half-done, and a database
+// from a newer txmail is refused.
+#include "txmail/outbox/sqlite/migrations.h"
+
+#include <gtest/gtest.h>
+
+#include "support/temp_directory.h"
+#include "txmail/outbox/lifecycle.h"
+
+namespace txmail::outbox::sqlite {
+namespace {
+
+std::unique_ptr<Connection> open_connection(const std::filesystem::path& path) {
+    auto connection = Connection::open(path);
+    if (!connection)
+        throw std::runtime_error(connection.error().describe());
+    return std::move(*connection);
+}
+
+// Counts rows of a query's first column, or reads one integer.
+std::int64_t scalar(Connection& connection, const std::string& sql) {
+    auto query = connection.prepare(sql);
+    EXPECT_TRUE(query) << query.error().describe();
+    auto row = query->step();
+    EXPECT_TRUE(row && *row) << sql;
+    return query->integer(0);
+}
+
+bool table_exists(Connection& connection, const std::string& name) {
+    return scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" +
+                                  name + "'") == 1;
+}
+
+TEST(SqliteMigrations, VersionsAreConsecutiveFromOne) {
+    int expected = 1;
+    for (const Migration& migration : migrations()) {
+        EXPECT_EQ(migration.version, expected++) << migration.name;
+        EXPECT_FALSE(migration.name.empty());
+        EXPECT_FALSE(migration.sql.empty());
+    }
+    EXPECT_GE(migrations().size(), 1u);
+}
+
+TEST(SqliteMigrations, FreshDatabaseGetsEverySchemaVersionRecorded) {
+    testing::TempDirectory directory;
+    auto connection = open_connection(directory / "fresh.db");
+    EXPECT_EQ(*schema_version(*connection), 0);
+
+    const auto before = to_unix_ms(Clock::now());
+    auto report = migrate(*connection);
+    ASSERT_TRUE(report) << report.error().describe();
+    EXPECT_EQ(report->version, migrations().back().version);
+    ASSERT_EQ(report->applied.size(), migrations().size());
+    EXPECT_EQ(report->applied[0].version, 1);
+    EXPECT_EQ(report->applied[0].name, migrations()[0].name);
+
+    EXPECT_EQ(*schema_version(*connection), migrations().back().version);
+    EXPECT_TRUE(table_exists(*connection, "messages"));
+    EXPECT_TRUE(table_exists(*connection, "attempts"));
+    EXPECT_TRUE(table_exists(*connection, "sender_pauses"));
+    EXPECT_GE(scalar(*connection, "SELECT applied_at FROM schema_migrations WHERE version = 1"),
+              before);
+}
+
+TEST(SqliteMigrations, RunningAgainAppliesNothing) {
+    testing::TempDirectory directory;
+    {
+        auto first = open_connection(directory / "again.db");
+        ASSERT_TRUE(migrate(*first));
+    }
+    auto connection = open_connection(directory / "again.db");
+    auto report = migrate(*connection);
+    ASSERT_TRUE(report) << report.error().describe();
+    EXPECT_TRUE(report->applied.empty());
+    EXPECT_EQ(report->version, migrations().back().version);
+    EXPECT_EQ(scalar(*connection, "SELECT count(*) FROM schema_migrations"),
+              static_cast<std::int64_t>(migrations().size()));
+}
+
+TEST(SqliteMigrations, AnAppendedMigrationIsAppliedAlone) {
+    testing::TempDirectory directory;
+    auto connection = open_connection(directory / "append.db");
+    const Migration first[] = {{1, "one", "CREATE TABLE one (x INTEGER);"}};
+    ASSERT_TRUE(migrate(*connection, first));
+    ASSERT_TRUE(connection->execute("INSERT INTO one VALUES (7)"));
+
+    const Migration both[] = {first[0], {2, "two", "CREATE TABLE two (y TEXT);"}};
+    auto report = migrate(*connection, both);
+    ASSERT_TRUE(report) << report.error().describe();
+    ASSERT_EQ(report->applied.size(), 1u);
+    EXPECT_EQ(report->applied[0].version, 2);
+    EXPECT_EQ(report->applied[0].name, "two");
+    EXPECT_EQ(scalar(*connection, "SELECT x FROM one"), 7) << "version 1 was not run again";
+    EXPECT_TRUE(table_exists(*connection, "two"));
+}
+
+TEST(SqliteMigrations, AFailingMigrationLeavesNothingHalfDone) {
+    testing::TempDirectory directory;
+    auto connection = open_connection(directory / "broken.db");
+    const Migration list[] = {{1, "one", "CREATE TABLE one (x INTEGER);"},
+                              {2, "broken", "CREATE TABLE half (x); CREATE TABLE one (x);"}};
+    auto report = migrate(*connection, list);
+    ASSERT_FALSE(report);
+    EXPECT_NE(report.error().message.find("schema migration 2 (broken)"), std::string::npos)
+        << report.error().message;
+    EXPECT_NE(report.error().message.find("already exists"), std::string::npos)
+        << report.error().message;
+    EXPECT_EQ(*schema_version(*connection), 1);
+    EXPECT_FALSE(table_exists(*connection, "half")) << "the failed migration's transaction";
+}
+
+TEST(SqliteMigrations, ADatabaseFromANewerTxmailIsRefused) {
+    testing::TempDirectory directory;
+    auto connection = open_connection(directory / "newer.db");
+    const Migration two[] = {{1, "one", "CREATE TABLE one (x);"}, {2, "two", "CREATE TABLE two (x);"}};
+    ASSERT_TRUE(migrate(*connection, two));
+    auto report = migrate(*connection, std::span(two).first(1));
+    ASSERT_FALSE(report);
+    EXPECT_EQ(report.error().kind, ErrorKind::config);
+    EXPECT_NE(report.error().message.find("schema version 2"), std::string::npos)
+        << report.error().message;
+}
+
+}  // namespace
+}  // namespace txmail::outbox::sqlite
