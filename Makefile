@@ -42,5 +42,8 @@ format-check: deps
 bench: build
 	@scripts/run-benchmarks
 
+previews: build
+	@scripts/make-previews $(BUILD)/txmail
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BUILD).configure.log $(ASAN_BUILD).configure.log

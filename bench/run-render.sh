@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rendering a message: txmail's MIME writer beside Django's EmailMultiAlternatives on the same
-# ~8 KB text + HTML message (bench/render_message.json), in one run. Prints both medians and the
-# ratio. Usage: bench/run-render.sh [build dir, default build]
+# ~8 KB text + HTML message (bench/render_message.json), in one run. Prints both medians (CPU time
+# and wall clock) and the ratios. Usage: bench/run-render.sh [build dir, default build]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-${BUILD:-build}}
@@ -21,10 +21,11 @@ import json, sys
 txmail, django, repetitions = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
 median = next(b for b in txmail["benchmarks"] if b.get("aggregate_name") == "median")
 scale = {"ns": 1e-3, "us": 1.0, "ms": 1e3}[median["time_unit"]]
-ours = median["real_time"] * scale
-print(f"txmail render : {ours:8.2f} us/message (median of {repetitions}, "
-      f"{int(median['message_bytes'])} bytes)")
-print(f"Django render : {django['median_us']:8.2f} us/message (median of {repetitions}, "
-      f"{django['message_bytes']} bytes)")
-print(f"ratio         : {django['median_us'] / ours:8.1f}x faster than Django")
+ours = {"wall": median["real_time"] * scale, "cpu": median["cpu_time"] * scale}
+theirs = {"wall": django["wall_us"], "cpu": django["cpu_us"]}
+print(f"median of {repetitions} repetitions, microseconds per message "
+      f"(txmail {int(median['message_bytes'])} bytes, Django {django['message_bytes']} bytes)")
+print(f"{'':8}{'txmail':>10}{'Django':>10}{'ratio':>9}")
+for clock in ("cpu", "wall"):
+    print(f"{clock:8}{ours[clock]:10.2f}{theirs[clock]:10.2f}{theirs[clock] / ours[clock]:8.1f}x")
 PY

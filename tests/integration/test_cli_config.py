@@ -66,6 +66,8 @@ class ConfigTest(unittest.TestCase):
         self.assertIn(os.path.join(os.path.realpath(self.cwd), ".env"), lines[0])
         rows = {}
         for line in lines[1:]:
+            if line.startswith("#"):  # comments: the limits in force, ...
+                continue
             name, source, *value = line.split(None, 2)
             rows[name] = (source, value[0] if value else "")
         return rows

@@ -20,6 +20,20 @@ void put(const TempDirectory& dir, const std::string& name, std::string_view con
     dir.write(name, content);
 }
 
+// Loads `dir` with one file put in it, expects a config error about TXMAIL_TEMPLATE_DIR and
+// returns its message.
+std::string override_error(const TempDirectory& dir, const std::string& name,
+                           std::string_view content) {
+    put(dir, name, content);
+    auto set = TemplateSet::load(dir.path());
+    EXPECT_FALSE(set) << name;
+    if (set)
+        return {};
+    EXPECT_EQ(set.error().kind, ErrorKind::config);
+    EXPECT_EQ(set.error().field, "TXMAIL_TEMPLATE_DIR");
+    return set.error().message;
+}
+
 TEST(TemplateSet, DefaultsCoverEveryEventAndPart) {
     auto set = TemplateSet::load(std::nullopt);
     ASSERT_TRUE(set) << set.error().describe();
@@ -70,55 +84,44 @@ TEST(TemplateSet, OverrideMayAddLayoutPartials) {
 
 TEST(TemplateSet, ParseErrorNamesTheFileAndLine) {
     TempDirectory dir;
-    put(dir, "payment_failed/body.html",
-        "<p>one</p>\n<p>two</p>\n{{#amount_due}}\n<p>{{amount_due}}</p>\n");
-    auto set = TemplateSet::load(dir.path());
-    ASSERT_FALSE(set);
-    EXPECT_EQ(set.error().kind, ErrorKind::config);
-    EXPECT_EQ(set.error().field, "TXMAIL_TEMPLATE_DIR");
-    EXPECT_THAT(set.error().message,
-                HasSubstr((dir / "payment_failed/body.html").string() + ":3: "));
-    EXPECT_THAT(set.error().message, HasSubstr("Unclosed section \"amount_due\""));
+    const std::string message =
+        override_error(dir, "payment_failed/body.html",
+                       "<p>one</p>\n<p>two</p>\n{{#amount_due}}\n<p>{{amount_due}}</p>\n");
+    EXPECT_THAT(message, HasSubstr((dir / "payment_failed/body.html").string() + ":3: "));
+    EXPECT_THAT(message, HasSubstr("Unclosed section \"amount_due\""));
 }
 
 TEST(TemplateSet, UnclosedTagIsReportedOnItsLine) {
     TempDirectory dir;
-    put(dir, "layout/footer.txt", "line 1\nline 2\nline 3 {{site_name\n");
-    auto set = TemplateSet::load(dir.path());
-    ASSERT_FALSE(set);
-    EXPECT_THAT(set.error().message, HasSubstr((dir / "layout/footer.txt").string() + ":3: "));
-    EXPECT_THAT(set.error().message, HasSubstr("Unclosed tag"));
+    const std::string message =
+        override_error(dir, "layout/footer.txt", "line 1\nline 2\nline 3 {{site_name\n");
+    EXPECT_THAT(message, HasSubstr((dir / "layout/footer.txt").string() + ":3: "));
+    EXPECT_THAT(message, HasSubstr("Unclosed tag"));
 }
 
 TEST(TemplateSet, UnknownPartialIsReportedWithItsLine) {
     TempDirectory dir;
-    put(dir, "welcome/body.html", "{{> layout/header}}\n\n{{> layout/sidebar}}\n");
-    auto set = TemplateSet::load(dir.path());
-    ASSERT_FALSE(set);
-    EXPECT_THAT(set.error().message, HasSubstr((dir / "welcome/body.html").string() + ":3: "));
-    EXPECT_THAT(set.error().message, HasSubstr("unknown partial \"layout/sidebar\""));
-    EXPECT_THAT(set.error().message, HasSubstr("layout/footer"));
+    const std::string message =
+        override_error(dir, "welcome/body.html", "{{> layout/header}}\n\n{{> layout/sidebar}}\n");
+    EXPECT_THAT(message, HasSubstr((dir / "welcome/body.html").string() + ":3: "));
+    EXPECT_THAT(message, HasSubstr("unknown partial \"layout/sidebar\""));
+    EXPECT_THAT(message, HasSubstr("layout/footer"));
 }
 
 TEST(TemplateSet, TextTemplatesCannotUseHtmlPartials) {
     TempDirectory dir;
-    put(dir, "welcome/body.txt", "{{> layout/header}}\n");
-    auto set = TemplateSet::load(dir.path());
-    ASSERT_FALSE(set);
-    EXPECT_THAT(set.error().message, HasSubstr("unknown partial \"layout/header\""));
+    EXPECT_THAT(override_error(dir, "welcome/body.txt", "{{> layout/header}}\n"),
+                HasSubstr("unknown partial \"layout/header\""));
 }
 
 TEST(TemplateSet, MisspeltFileIsRefused) {
     TempDirectory dir;
-    put(dir, "welcome/subjet.txt", "Hello\n");
-    auto set = TemplateSet::load(dir.path());
-    ASSERT_FALSE(set);
-    EXPECT_THAT(set.error().message, HasSubstr("welcome/subjet.txt"));
-    EXPECT_THAT(set.error().message, HasSubstr("subject.txt"));
-
+    const std::string message = override_error(dir, "welcome/subjet.txt", "Hello\n");
+    EXPECT_THAT(message, HasSubstr("welcome/subjet.txt"));
+    EXPECT_THAT(message, HasSubstr("subject.txt"));
     TempDirectory other;
-    put(other, "welcom/subject.txt", "Hello\n");
-    EXPECT_FALSE(TemplateSet::load(other.path()));
+    EXPECT_THAT(override_error(other, "welcom/subject.txt", "Hello\n"),
+                HasSubstr("welcom/subject.txt"));
 }
 
 TEST(TemplateSet, MissingDirectoryIsAConfigError) {

@@ -220,8 +220,8 @@ TEST_F(DispatcherTest, RecipientRefusalIsDeadAtOnceWithTheReply) {
             return fail(reply(ErrorKind::permanent, 550, "5.1.1", "User unknown"));
         return accept(m);
     };
-    const MessageId dead = enqueue("to-nobody", priority::high, "noreply@example.com",
-                                   "nobody@example.com");
+    const MessageId dead =
+        enqueue("to-nobody", priority::high, "noreply@example.com", "nobody@example.com");
     const MessageId fine = enqueue("to-user");
     drain();
     EXPECT_EQ(get(dead).status, Status::dead);
@@ -236,14 +236,14 @@ TEST_F(DispatcherTest, AuthenticationFailurePausesTheSenderAndKillsNothing) {
     bool password_fixed = false;
     script.respond = [&](const mail::RenderedMessage& m) -> transport::SendResult {
         if (m.envelope.sender == "broken@example.com" && !password_fixed)
-            return fail(reply(ErrorKind::permanent, 535, "5.7.8",
-                              "Authentication credentials invalid"));
+            return fail(
+                reply(ErrorKind::permanent, 535, "5.7.8", "Authentication credentials invalid"));
         return accept(m);
     };
     std::vector<MessageId> broken;
     for (int i = 0; i < 10; ++i)
-        broken.push_back(enqueue("broken-" + std::to_string(i), priority::high,
-                                 "broken@example.com"));
+        broken.push_back(
+            enqueue("broken-" + std::to_string(i), priority::high, "broken@example.com"));
     const MessageId other = enqueue("other", priority::low, "other@example.com");
 
     drain();

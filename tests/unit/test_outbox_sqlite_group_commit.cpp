@@ -52,9 +52,9 @@ class GroupCommitTest : public ::testing::Test {
 
     // Runs `first` on its own thread and holds its transaction open until `others` callers have
     // queued behind it; returns every caller's result, first's first.
-    std::vector<Result<void>> run_behind_a_held_batch(GroupCommit& group,
-                                                      const GroupCommit::Work& first,
-                                                      const std::vector<GroupCommit::Work>& others) {
+    std::vector<Result<void>> run_behind_a_held_batch(
+        GroupCommit& group, const GroupCommit::Work& first,
+        const std::vector<GroupCommit::Work>& others) {
         std::promise<void> release;
         std::shared_future<void> released = release.get_future().share();
         std::latch leading(1);
@@ -68,7 +68,8 @@ class GroupCommitTest : public ::testing::Test {
         leading.wait();
         std::vector<std::future<Result<void>>> waiting;
         for (const auto& work : others)
-            waiting.push_back(std::async(std::launch::async, [&group, &work] { return group.run(work); }));
+            waiting.push_back(
+                std::async(std::launch::async, [&group, &work] { return group.run(work); }));
         // Waiting on a condition, not on time: every caller is in the queue.
         while (group.waiting() < others.size())
             std::this_thread::yield();
@@ -134,8 +135,7 @@ TEST_F(GroupCommitTest, AFailingCallerIsRolledBackAloneAndOnlyItSeesTheError) {
 
 TEST_F(GroupCommitTest, AFailedCommitFailsEveryCallerInTheBatchAndKeepsNothing) {
     GroupCommit group(*connection, {});
-    const std::vector<GroupCommit::Work> others = {insert("a"), insert("orphan", 404),
-                                                   insert("b")};
+    const std::vector<GroupCommit::Work> others = {insert("a"), insert("orphan", 404), insert("b")};
     const auto results = run_behind_a_held_batch(group, insert("first"), others);
     EXPECT_TRUE(results[0]) << "committed in the first batch";
     for (std::size_t i = 1; i < results.size(); ++i) {

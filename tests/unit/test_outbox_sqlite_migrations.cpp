@@ -28,8 +28,9 @@ std::int64_t scalar(Connection& connection, const std::string& sql) {
 }
 
 bool table_exists(Connection& connection, const std::string& name) {
-    return scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" +
-                                  name + "'") == 1;
+    return scalar(connection,
+                  "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" + name +
+                      "'") == 1;
 }
 
 TEST(SqliteMigrations, VersionsAreConsecutiveFromOne) {
@@ -113,7 +114,8 @@ TEST(SqliteMigrations, AFailingMigrationLeavesNothingHalfDone) {
 TEST(SqliteMigrations, ADatabaseFromANewerTxmailIsRefused) {
     testing::TempDirectory directory;
     auto connection = open_connection(directory / "newer.db");
-    const Migration two[] = {{1, "one", "CREATE TABLE one (x);"}, {2, "two", "CREATE TABLE two (x);"}};
+    const Migration two[] = {{1, "one", "CREATE TABLE one (x);"},
+                             {2, "two", "CREATE TABLE two (x);"}};
     ASSERT_TRUE(migrate(*connection, two));
     auto report = migrate(*connection, std::span(two).first(1));
     ASSERT_FALSE(report);

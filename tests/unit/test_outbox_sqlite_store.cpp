@@ -40,8 +40,8 @@ TEST(SqliteStore, SixteenThreadsEnqueueingAtOnceGetDistinctReadableIds) {
     for (int t = 0; t < threads; ++t)
         producers.emplace_back([&, t] {
             for (int i = 0; i < each; ++i) {
-                auto enqueued = store->enqueue(
-                    message_named(std::to_string(t) + "-" + std::to_string(i)));
+                auto enqueued =
+                    store->enqueue(message_named(std::to_string(t) + "-" + std::to_string(i)));
                 if (!enqueued) {
                     errors[t] = enqueued.error().describe();
                     return;

@@ -26,7 +26,10 @@ TEST(Strings, PrintableQuotedShowsControlCharactersAndQuotes) {
 TEST(Strings, PrintableQuotedCutsLongValuesOnACharacterBoundary) {
     EXPECT_EQ(printable_quoted("abcdef", 3), "\"abc\"...");
     // "\xC3\xB6" is one character: cutting after 2 bytes would split it, so only "a" is shown.
-    EXPECT_EQ(printable_quoted("a\xC3\xB6" "b", 2), "\"a\"...");
+    EXPECT_EQ(printable_quoted("a\xC3\xB6"
+                               "b",
+                               2),
+              "\"a\"...");
 }
 
 }  // namespace

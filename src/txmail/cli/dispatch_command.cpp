@@ -16,6 +16,7 @@
 
 #include "txmail/cli/commands.h"
 #include "txmail/cli/context.h"
+#include "txmail/cli/outbox_store.h"
 #include "txmail/outbox/dispatcher_options.h"
 #include "txmail/transport/backend.h"
 
@@ -57,11 +58,6 @@ class ShutdownSignals {
     sigset_t previous_{};
 };
 
-int exit_code_for(const Error& error) {
-    return error.kind == ErrorKind::config || error.kind == ErrorKind::permanent ? exit_usage
-                                                                                 : exit_failed;
-}
-
 void print_summary(Context& context, const outbox::Dispatcher& dispatcher) {
     std::map<outbox::AttemptResult, std::uint64_t> totals;
     for (const auto& row : dispatcher.stats().snapshot().attempts)
@@ -80,17 +76,14 @@ int dispatch(Context& context, const DispatchOptions& options) {
         require(outbox::dispatcher_options_from(settings), exit_usage);
     if (options.workers) {
         if (*options.workers < 1 || *options.workers > 256)
-            throw CommandFailure(Error::invalid("--workers", "--workers must be between 1 and 256 "
-                                                             "(got " +
-                                                                 std::to_string(*options.workers) +
-                                                                 ")"),
+            throw CommandFailure(Error::invalid("--workers",
+                                                "--workers must be between 1 and 256 "
+                                                "(got " +
+                                                    std::to_string(*options.workers) + ")"),
                                  exit_usage);
         dispatcher_options.workers = *options.workers;
     }
-    auto opened = outbox::open_store(settings.get_or("TXMAIL_DATABASE_URL", ""));
-    if (!opened)
-        throw CommandFailure(opened.error(), exit_code_for(opened.error()));
-    std::unique_ptr<outbox::Store> store = std::move(*opened);
+    const std::unique_ptr<outbox::Store> store = open_outbox(context);
 
     const ShutdownSignals signals;  // before any worker thread exists
     outbox::Dispatcher dispatcher(

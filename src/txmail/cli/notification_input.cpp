@@ -8,13 +8,9 @@
 #include "txmail/notify/renderer.h"
 
 namespace txmail::cli {
-namespace {
-
-int exit_code_for(const Error& error) {
+int render_exit_code(const Error& error) {
     return error.kind == ErrorKind::internal ? exit_internal : exit_usage;
 }
-
-}  // namespace
 
 void add_notification_options(CLI::App& command, NotificationInput& input) {
     command.add_option("event", input.event, "One of: " + notify::event_names())->required();
@@ -29,24 +25,20 @@ mail::Message render_notification(Context& context, const NotificationInput& inp
     // The event first: a typo should be named before anything else is looked at.
     require(notify::lookup_event(input.event), exit_usage);
     const std::string text = require(read_argument(input.data, "--data"), exit_usage);
-    nlohmann::json data = nlohmann::json::parse(text, nullptr, false);
-    if (data.is_discarded()) {
-        // Parse again with exceptions only to say where it broke.
-        std::string where;
-        try {
-            (void)nlohmann::json::parse(text);
-        } catch (const nlohmann::json::parse_error& e) {
-            where = ": " + std::string(e.what());
-        }
-        throw CommandFailure(Error::invalid("--data", "--data is not valid JSON" + where),
-                             exit_usage);
+    nlohmann::json data;
+    try {
+        data = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw CommandFailure(
+            Error::invalid("--data", "--data is not valid JSON: " + std::string(e.what())),
+            exit_usage);
     }
     auto renderer = notify::Renderer::from_settings(context.settings());
     if (!renderer)
-        throw CommandFailure(renderer.error(), exit_code_for(renderer.error()));
+        throw CommandFailure(renderer.error(), render_exit_code(renderer.error()));
     auto message = renderer->render(input.event, data);
     if (!message)
-        throw CommandFailure(message.error(), exit_code_for(message.error()));
+        throw CommandFailure(message.error(), render_exit_code(message.error()));
     return std::move(*message);
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "txmail/mail/message.h"
+#include "txmail/util/error.h"
 
 namespace CLI {
 class App;
@@ -25,5 +26,7 @@ struct NotificationInput {
 
 void add_notification_options(CLI::App& command, NotificationInput& input);
 mail::Message render_notification(Context& context, const NotificationInput& input);
+// Exit code for a rendering error: 3 for a bug of ours (ErrorKind::internal), else 2 (input).
+int render_exit_code(const Error& error);
 
 }  // namespace txmail::cli

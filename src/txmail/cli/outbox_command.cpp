@@ -252,18 +252,18 @@ int stats(Context& context, const OutboxOptions& options) {
     print_table(context.out(), rows);
     const auto now = outbox::Clock::now();
     if (stats.oldest_queued) {
-        const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(
-            now - *stats.oldest_queued);
+        const auto age =
+            std::chrono::duration_cast<std::chrono::milliseconds>(now - *stats.oldest_queued);
         context.out() << "oldest waiting: " << format_iso8601_utc(*stats.oldest_queued) << " ("
-                      << format_duration(std::max(age, std::chrono::milliseconds{0}))
-                      << " ago)\n";
+                      << format_duration(std::max(age, std::chrono::milliseconds{0})) << " ago)\n";
     } else {
         context.out() << "oldest waiting: -\n";
     }
     for (const auto& pause : stats.paused_senders)
         context.out() << "paused sender: " << pause.sender << " until "
-                      << format_iso8601_utc(pause.until) << (pause.until <= now ? " (due for a probe)" : "")
-                      << ": " << pause.reason << '\n';
+                      << format_iso8601_utc(pause.until)
+                      << (pause.until <= now ? " (due for a probe)" : "") << ": " << pause.reason
+                      << '\n';
     return exit_ok;
 }
 
@@ -283,8 +283,9 @@ void add_outbox_command(CLI::App& app, Context& context) {
     };
 
     auto [list_command, list_options] =
-        add("list", "Messages, oldest first: id, status, event, to, subject, attempts, next "
-                    "attempt, last error",
+        add("list",
+            "Messages, oldest first: id, status, event, to, subject, attempts, next "
+            "attempt, last error",
             list);
     list_command->add_option("--status", list_options->status,
                              "queued, sending, sent, retry, dead or canceled");
@@ -294,9 +295,8 @@ void add_outbox_command(CLI::App& app, Context& context) {
     list_command->add_option("--limit", list_options->limit, "At most this many (default 50)")
         ->check(CLI::Range(1, 10'000));
 
-    auto [show_command, show_options] =
-        add("show", "Every field of one message and every attempt, with replies and diagnosis",
-            show);
+    auto [show_command, show_options] = add(
+        "show", "Every field of one message and every attempt, with replies and diagnosis", show);
     show_command->add_option("id", show_options->id, "Message id")->required();
     show_command->add_flag("--raw", show_options->raw, "Print the stored RFC 5322 message");
 

@@ -27,11 +27,8 @@ int render(Context& context, const RenderOptions& options) {
         context.out() << message.html.value_or("");
     } else {
         auto bytes = mail::render(message);
-        if (!bytes) {
-            throw CommandFailure(bytes.error(), bytes.error().kind == ErrorKind::internal
-                                                    ? exit_internal
-                                                    : exit_usage);
-        }
+        if (!bytes)
+            throw CommandFailure(bytes.error(), render_exit_code(bytes.error()));
         context.out() << *bytes;
     }
     context.out().flush();

@@ -10,6 +10,7 @@
 #include "txmail/cli/commands.h"
 #include "txmail/cli/context.h"
 #include "txmail/mail/mime_writer.h"
+#include "txmail/microsoft365/diagnosis_text.h"
 #include "txmail/transport/backend.h"
 #include "txmail/transport/mailer.h"
 
@@ -98,7 +99,14 @@ int send(Context& context, const SendOptions& options) {
     if (!result) {
         Error error = std::move(result.error());
         error.message = "not sent: " + error.message;
-        throw CommandFailure(std::move(error), exit_failed);
+        // The failure line as run() prints it, then what it means and how to fix it, when known.
+        const auto diagnosis = microsoft365::diagnose(error);
+        if (!diagnosis)
+            throw CommandFailure(std::move(error), exit_failed);
+        context.err() << "txmail: " << error.describe() << '\n'
+                      << microsoft365::format_diagnosis(*diagnosis,
+                                                        settings.get_or("EMAIL_HOST_USER", ""));
+        return exit_failed;
     }
     context.out() << "accepted: " << result->detail << '\n';
     return exit_ok;
@@ -112,11 +120,12 @@ void add_send_command(CLI::App& app, Context& context) {
         app.add_subcommand("send", "Send one message with the configured backend (EMAIL_BACKEND)");
     command->add_option("--from", options->from, "Sender (default: DEFAULT_FROM_EMAIL)");
     command->add_option("--to", options->to, "Recipient; repeatable, or a comma-separated list")
-        ->expected(1);
-    command->add_option("--cc", options->cc, "Copy recipient; repeatable")->expected(1);
-    command->add_option("--bcc", options->bcc, "Blind copy recipient; repeatable")->expected(1);
+        ->allow_extra_args(false);
+    command->add_option("--cc", options->cc, "Copy recipient; repeatable")->allow_extra_args(false);
+    command->add_option("--bcc", options->bcc, "Blind copy recipient; repeatable")
+        ->allow_extra_args(false);
     command->add_option("--reply-to", options->reply_to, "Reply-To address; repeatable")
-        ->expected(1);
+        ->allow_extra_args(false);
     command->add_option("--subject", options->subject, "Subject (UTF-8)");
     auto* text = command->add_option("--text", options->text, "Plain-text body");
     auto* text_file = command->add_option("--text-file", options->text_file,
@@ -129,9 +138,9 @@ void add_send_command(CLI::App& app, Context& context) {
     command
         ->add_option("--attach", options->attach,
                      "Attach a file (content type from its extension); repeatable")
-        ->expected(1);
+        ->allow_extra_args(false);
     command->add_option("--header", options->header, "Extra header 'Name: value'; repeatable")
-        ->expected(1);
+        ->allow_extra_args(false);
     on_run(*command, context, [&context, options] { return send(context, *options); });
 }
 

@@ -38,9 +38,10 @@ std::string describe_char(char c) {
     return c == ' ' ? std::string("a space") : "'" + std::string(1, c) + "'";
 }
 
-// Calls visit(i) for each byte of s outside quoted-strings and `<...>` (when skip_angle).
+// Calls visit(i) for each byte of s outside quoted-strings and `<...>` (when skip_angle) until
+// visit returns true. Returns false when s ends inside a quoted-string.
 template <class Visit>
-void scan_unquoted(std::string_view s, bool skip_angle, Visit visit) {
+bool scan_unquoted(std::string_view s, bool skip_angle, Visit visit) {
     bool quoted = false, angle = false;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
@@ -56,9 +57,10 @@ void scan_unquoted(std::string_view s, bool skip_angle, Visit visit) {
         } else if (skip_angle && c == '<') {
             angle = true;
         } else if (visit(i)) {
-            return;
+            return true;
         }
     }
+    return !quoted;
 }
 
 std::size_t find_unquoted(std::string_view s, char target, std::size_t from = 0) {
@@ -79,13 +81,12 @@ std::expected<std::string, Problem> decode_display_name(std::string_view phrase)
     for (std::size_t i = 0; i < phrase.size(); ++i) {
         const char c = phrase[i];
         if (c == '"') {
+            // parse() has checked that every quote is closed.
             for (++i; i < phrase.size() && phrase[i] != '"'; ++i) {
                 if (phrase[i] == '\\' && i + 1 < phrase.size())
                     ++i;
                 name += phrase[i];
             }
-            if (i >= phrase.size())
-                return std::unexpected("the display name has an unterminated quote");
         } else if (std::string_view(",;<>\\").find(c) != std::string_view::npos) {
             return std::unexpected("the display name contains " + describe_char(c) +
                                    ": put the name in double quotes");
@@ -105,7 +106,7 @@ Problem local_part_problem(std::string_view local) {
         return "non-ASCII local parts need SMTPUTF8 (RFC 6531), which txmail does not use";
     if (local.front() == '"') {
         if (local.size() < 2 || local.back() != '"')
-            return "the quoted local part has no closing quote";
+            return "a quoted local part must be the whole local part";
         for (std::size_t i = 1; i + 1 < local.size(); ++i) {
             const auto c = static_cast<unsigned char>(local[i]);
             if (c == '\\')
@@ -185,6 +186,8 @@ Result<Address> Address::parse(std::string_view text, std::string_view field) {
     const std::string_view s = trim(text);
     if (s.empty())
         return fail(invalid(field, text, "it is empty"));
+    if (!scan_unquoted(s, false, [](std::size_t) { return false; }))
+        return fail(invalid(field, text, "a double quote is not closed"));
     Address address;
     std::string_view spec = s;
     if (const std::size_t lt = find_unquoted(s, '<'); lt != std::string_view::npos) {
@@ -275,16 +278,7 @@ std::string Address::header_value() const {
     std::string folded;
     HeaderFolder folder(folded, kName);
     append_address(folder, *this);
-    // Unfolding (RFC 5322 section 2.2.3) removes the CRLFs and keeps the whitespace after them.
-    std::string value;
-    value.reserve(folded.size());
-    for (std::size_t i = kName.size() + 2; i < folded.size(); ++i) {
-        if (folded[i] == '\r' && i + 1 < folded.size() && folded[i + 1] == '\n')
-            ++i;
-        else
-            value += folded[i];
-    }
-    return value;
+    return unfold(std::string_view(folded).substr(kName.size() + 2));
 }
 
 std::string Address::to_string() const {

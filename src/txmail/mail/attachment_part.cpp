@@ -39,12 +39,21 @@ Result<void> check_attachment(const Attachment& attachment, std::size_t index) {
         return ok;
     if (auto ok = check_utf8(attachment.filename, filename_field); !ok)
         return ok;
-    if (!attachment.content_type.empty() && !is_valid_content_type(attachment.content_type)) {
-        const std::string field = prefix + "content_type";
+    const std::string_view type = attachment.content_type;
+    const std::string field = prefix + "content_type";
+    if (!type.empty() && !is_valid_content_type(type)) {
         return fail(Error::invalid(field, field + ": invalid content type " +
-                                              printable_quoted(attachment.content_type) +
+                                              printable_quoted(type) +
                                               ": expected type/subtype, such as "
                                               "application/pdf"));
+    }
+    // RFC 2045 section 6.4 and RFC 2046 section 5.2.1: composite types may not be base64.
+    const std::string lower = ascii_lowercase(type.substr(0, type.find('/') + 1));
+    if (lower == "multipart/" || lower == "message/") {
+        return fail(Error::invalid(field, field + ": " + printable_quoted(type) +
+                                              " cannot be an attachment: composite types may "
+                                              "not be base64-encoded; use "
+                                              "application/octet-stream"));
     }
     return {};
 }

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 
+#include "txmail/mail/ascii_chunk.h"
 #include "txmail/mail/header_folder.h"
 #include "txmail/mail/quoted_printable.h"
 #include "txmail/util/base64.h"
@@ -63,8 +64,13 @@ TransferEncoding choose_text_encoding(std::string_view text) {
     std::size_t escapes = 0;  // bytes quoted-printable writes as =XX
     std::uint8_t seen = 0;
     std::size_t line_start = 0, longest = 0;
+    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
     for (std::size_t i = 0; i < text.size(); ++i) {
-        const std::uint8_t k = kClass[static_cast<unsigned char>(text[i])];
+        while (i + 8 <= text.size() && is_plain_ascii_chunk(s + i))
+            i += 8;
+        if (i == text.size())
+            break;
+        const std::uint8_t k = kClass[s[i]];
         escapes += k & kEscaped;
         seen |= k;
         if (k & kLineBreak) {

@@ -21,6 +21,18 @@ void HeaderFolder::word(std::string_view word, std::string_view separator) {
     has_word_ = true;
 }
 
+std::string unfold(std::string_view folded) {
+    std::string out;
+    out.reserve(folded.size());
+    for (std::size_t i = 0; i < folded.size(); ++i) {
+        if (folded[i] == '\r' && i + 1 < folded.size() && folded[i + 1] == '\n')
+            ++i;
+        else
+            out += folded[i];
+    }
+    return out;
+}
+
 void fold_words(HeaderFolder& folder, std::string_view value) {
     constexpr std::string_view kWsp = " \t";
     std::size_t pos = value.find_first_not_of(kWsp);

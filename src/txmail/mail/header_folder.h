@@ -24,8 +24,6 @@ class HeaderFolder {
 
     // Appends separator (non-empty whitespace) and word, folding before the separator if needed.
     void word(std::string_view word, std::string_view separator = " ");
-    // Appends text directly after the previous word, with no chance to fold (e.g. a comma).
-    void glue(std::string_view text) { out_ += text; }
     // Starts a new continuation line now (the next word's separator follows the CRLF).
     void fold() {
         out_ += "\r\n";
@@ -43,6 +41,9 @@ class HeaderFolder {
     std::size_t line_start_;
     bool has_word_ = false;  // whether the current line holds a word after the name or indent
 };
+
+// Unfolding (RFC 5322 section 2.2.3): removes every CRLF, keeping the whitespace after it.
+std::string unfold(std::string_view folded);
 
 // Splits `value` at runs of spaces and tabs and feeds each word to the folder with the whitespace
 // that preceded it (a single space for the first word). The text after unfolding is the value.

@@ -4,9 +4,9 @@
 // is refused, naming the field. Extra header names must be RFC 5322 field names (printable ASCII
 // except ':', section 3.6.8) and short enough to fold. Headers txmail writes itself (From, To, Cc,
 // Reply-To, Subject, Date, Message-ID, MIME-Version, Content-Type, Content-Transfer-Encoding,
-// Content-Disposition) and Bcc (which must never appear)
-// cannot be set as extra headers: the Message has a member for each of those, and two sources for
-// one header would let the headers disagree with the envelope.
+// Content-Disposition) and Bcc (which must never appear) cannot be set as extra headers: the
+// Message has a member for each of those (or writes them itself), and two sources for one header
+// would let the headers disagree with each other or with the envelope.
 #pragma once
 
 #include <string>

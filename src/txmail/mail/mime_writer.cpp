@@ -165,9 +165,7 @@ void append_content(std::string& out, const TextBody& text, const std::optional<
         return;
     }
     append_multipart_type(out, "alternative", boundary);
-    out += "\r\n--";
-    out += boundary;
-    out += "\r\n";
+    append_delimiter(out, boundary);  // its CRLF is the blank line that ends the headers
     append_text_part(out, text);
     append_delimiter(out, boundary);
     append_text_part(out, *html);
@@ -206,7 +204,11 @@ Result<Rendered> render_message(const Message& message) {
 
     std::string& out = rendered.bytes;
     out.reserve(estimated_size(message));
-    append_address_header(out, "From", {message.from});
+    {
+        HeaderFolder from(out, "From");
+        append_address(from, message.from);
+        from.finish();
+    }
     append_address_header(out, "To", message.to);
     append_address_header(out, "Cc", message.cc);
     append_address_header(out, "Reply-To", message.reply_to);
@@ -226,10 +228,10 @@ Result<Rendered> render_message(const Message& message) {
         html = TextBody{"html", *message.html, choose_text_encoding(*message.html)};
     std::string_view seven_bit[2];
     std::size_t seven_bit_count = 0;
-    for (const TextBody* body :
-         std::initializer_list<const TextBody*>{&text, html ? &*html : nullptr})
-        if (body && body->encoding == TransferEncoding::seven_bit)
-            seven_bit[seven_bit_count++] = body->text;
+    if (text.encoding == TransferEncoding::seven_bit)
+        seven_bit[seven_bit_count++] = text.text;
+    if (html && html->encoding == TransferEncoding::seven_bit)
+        seven_bit[seven_bit_count++] = html->text;
     const std::span bodies(seven_bit, seven_bit_count);
     const std::string alternative = html ? make_boundary(bodies) : std::string();
 
@@ -245,9 +247,7 @@ Result<Rendered> render_message(const Message& message) {
     }
     const std::string mixed = make_boundary(bodies);
     append_multipart_type(out, "mixed", mixed);
-    out += "\r\n--";
-    out += mixed;
-    out += "\r\n";
+    append_delimiter(out, mixed);
     append_content(out, text, html, alternative);
     for (const Attachment& attachment : message.attachments) {
         append_delimiter(out, mixed);

@@ -6,6 +6,13 @@
 // a UTF-8 sequence, folded at 78 columns where possible, never over 998 octets. Bodies choose
 // 7bit, quoted-printable or base64, whichever their content needs. Bcc never appears.
 // Errors name the field: CR/LF/NUL in any header value, a bad extra header name, no recipient.
+//
+// Decisions: extra headers cannot replace the headers txmail writes (From, To, Cc, Reply-To,
+// Subject, Date, Message-ID, MIME-Version, Content-*) nor add Bcc; each has its Message member
+// (header_rules.h). Non-ASCII extra header values are taken as unstructured text and encoded.
+// Attachments are always base64. A single text part sent as 7bit always ends with a line break
+// (the message must end with CRLF); everywhere else bodies decode to exactly the text given, line
+// breaks written as CRLF.
 #pragma once
 
 #include <string>

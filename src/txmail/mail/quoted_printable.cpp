@@ -1,6 +1,9 @@
 #include "txmail/mail/quoted_printable.h"
 
 #include <cstddef>
+#include <cstring>
+
+#include "txmail/mail/ascii_chunk.h"
 
 #include "txmail/util/hex.h"
 
@@ -30,6 +33,17 @@ void append_quoted_printable(std::string& out, std::string_view text) {
         char* dst = buffer + out.size();
         std::size_t column = 0;
         for (std::size_t i = 0; i < n; ++i) {
+            // Fastest path: eight literal characters well inside the line (a space at the end of
+            // the run might end the line, so that run takes the slow path).
+            while (column + 8 < kMaxEncodedLine && i + 8 <= n && s[i + 7] != ' ' &&
+                   is_plain_ascii_chunk(s + i)) {
+                std::memcpy(dst, s + i, 8);
+                dst += 8;
+                column += 8;
+                i += 8;
+            }
+            if (i == n)
+                break;
             const unsigned char c = s[i];
             // Fast path: a printable character well inside the line.
             if (is_printable(c) && column < kMaxEncodedLine - 1) {

@@ -1,6 +1,9 @@
 #include "txmail/microsoft365/basic_auth_retirement.h"
 
+#include <atomic>
+
 #include "txmail/config/settings.h"
+#include "txmail/log/security_log.h"
 #include "txmail/microsoft365/provider_limits.h"
 
 namespace txmail::microsoft365 {
@@ -21,6 +24,16 @@ std::optional<std::string> basic_auth_retirement_warning(const config::Settings&
            "EMAIL_OAUTH2_TENANT_ID, EMAIL_OAUTH2_CLIENT_ID and EMAIL_OAUTH2_CLIENT_SECRET to send "
            "with OAuth 2.0 (SMTP AUTH XOAUTH2), or use EMAIL_BACKEND=graph; see "
            "docs/microsoft365.md.";
+}
+
+void warn_if_basic_auth_retiring(const config::Settings& settings) {
+    static std::atomic<bool> warned = false;
+    auto warning = basic_auth_retirement_warning(settings);
+    if (!warning || warned.exchange(true))
+        return;
+    log::SecurityEvent event{.level = log::Level::warning, .event = "basic_auth_retiring"};
+    event.add("host", settings.get_or("EMAIL_HOST", "")).add("warning", *warning);
+    log::log_security_event(event);
 }
 
 }  // namespace txmail::microsoft365

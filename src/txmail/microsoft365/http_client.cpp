@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <mutex>
+#include <new>
+#include <stdexcept>
 
 #include "txmail/util/strings.h"
 

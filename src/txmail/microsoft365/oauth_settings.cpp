@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "txmail/config/settings.h"
-#include "txmail/util/strings.h"
+#include "txmail/util/loopback.h"
 
 namespace txmail::microsoft365 {
 
@@ -25,18 +25,14 @@ bool is_tenant_id(std::string_view value) {
     });
 }
 
-// The host of scheme://[userinfo@]host[:port][/...], lower-cased, brackets kept for IPv6.
-std::string url_host(std::string_view after_scheme) {
+// The host of scheme://[userinfo@]host[:port][/...], brackets kept for IPv6.
+std::string_view url_host(std::string_view after_scheme) {
     std::string_view authority = after_scheme.substr(0, after_scheme.find_first_of("/?#"));
     if (auto at = authority.rfind('@'); at != std::string_view::npos)
         authority.remove_prefix(at + 1);
     if (authority.starts_with('['))
-        return ascii_lowercase(authority.substr(0, authority.find(']') + 1));
-    return ascii_lowercase(authority.substr(0, authority.find(':')));
-}
-
-bool is_loopback_host(std::string_view host) {
-    return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+        return authority.substr(0, authority.find(']') + 1);
+    return authority.substr(0, authority.find(':'));
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ constexpr std::string_view kEnableTenantPowerShell =
 constexpr std::string_view kCloudShell =
     "No Exchange Online PowerShell at hand: open Azure Cloud Shell (https://shell.azure.com, "
     "PowerShell), run Connect-ExchangeOnline -Device (sign in with the code it shows), then the "
-    "line above.";
+    "Set-... command above.";
 constexpr std::string_view kRecommendOAuth =
     "Prefer OAuth 2.0: set EMAIL_OAUTH2_TENANT_ID, EMAIL_OAUTH2_CLIENT_ID and "
     "EMAIL_OAUTH2_CLIENT_SECRET (docs/microsoft365.md). Microsoft disables basic authentication "
@@ -440,7 +440,8 @@ const std::vector<ReplyRule> kRules = {
      .remediation = {"Nothing to change: txmail retries with backoff. If it lasts more than an "
                      "hour, check Service health in the Microsoft 365 admin center."},
      .kind = ErrorKind::transient,
-     .reference = kLimitsPage},
+     // No Microsoft Learn page documents this reply.
+     .reference = {}},
 
     // --- The tenant, the sender or the IP is blocked. ---
     {.id = "tenant_threshold",

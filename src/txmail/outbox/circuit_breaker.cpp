@@ -17,9 +17,9 @@ Result<BreakerConfig> breaker_config_from(const config::Settings& settings) {
     if (!max)
         return fail(max.error());
     if (*first <= std::chrono::milliseconds::zero())
-        return fail(Error::config("TXMAIL_SENDER_PAUSE_MIN",
-                                  "TXMAIL_SENDER_PAUSE_MIN must be above zero (got " +
-                                      format_duration(*first) + ")"));
+        return fail(Error::config(
+            "TXMAIL_SENDER_PAUSE_MIN",
+            "TXMAIL_SENDER_PAUSE_MIN must be above zero (got " + format_duration(*first) + ")"));
     if (*max < *first)
         return fail(Error::config("TXMAIL_SENDER_PAUSE_MAX",
                                   "TXMAIL_SENDER_PAUSE_MAX (" + format_duration(*max) +

@@ -10,8 +10,8 @@ constexpr std::string_view setting = "TXMAIL_DATABASE_URL";
 
 Error bad_url(std::string_view url, std::string_view why) {
     return Error::config(std::string(setting), std::string(setting) + " is \"" +
-                                                   config::mask_url_password(url) + "\": " +
-                                                   std::string(why));
+                                                   config::mask_url_password(url) +
+                                                   "\": " + std::string(why));
 }
 
 }  // namespace
@@ -29,8 +29,9 @@ Result<DatabaseUrl> parse_database_url(std::string_view url) {
         if (path.empty() || path == "/")
             return fail(bad_url(url, "no database file after sqlite:///"));
         if (path == ":memory:")
-            return fail(bad_url(url, "an in-memory SQLite database is private to one connection; "
-                                     "use memory:// for an in-process store"));
+            return fail(bad_url(url,
+                                "an in-memory SQLite database is private to one connection; "
+                                "use memory:// for an in-process store"));
         if (path.find('?') != std::string_view::npos)
             return fail(bad_url(url, "query parameters are not supported"));
         if (path.back() == '/')
@@ -39,10 +40,12 @@ Result<DatabaseUrl> parse_database_url(std::string_view url) {
                            std::string(url)};
     }
     if (url == "sqlite://")
-        return fail(bad_url(url, "no database file; use sqlite:///relative/path.db or "
-                                 "sqlite:////absolute/path.db"));
-    return fail(bad_url(url, "expected sqlite:///relative/path.db, sqlite:////absolute/path.db, "
-                             "postgresql://user:password@host/db or memory://"));
+        return fail(bad_url(url,
+                            "no database file; use sqlite:///relative/path.db or "
+                            "sqlite:////absolute/path.db"));
+    return fail(bad_url(url,
+                        "expected sqlite:///relative/path.db, sqlite:////absolute/path.db, "
+                        "postgresql://user:password@host/db or memory://"));
 }
 
 }  // namespace txmail::outbox

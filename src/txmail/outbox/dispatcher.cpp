@@ -7,8 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "txmail/microsoft365/diagnosis_text.h"
+#include "txmail/outbox/dispatch_log.h"
 #include "txmail/outbox/sender_failure.h"
-#include "txmail/util/duration.h"
 
 namespace txmail::outbox {
 
@@ -43,8 +43,7 @@ transport::SendResult call_backend(transport::Backend& backend,
         return fail(Error::transient("the " + std::string(backend.name()) +
                                      " backend failed: " + e.what()));
     } catch (...) {
-        return fail(
-            Error::transient("the " + std::string(backend.name()) + " backend failed"));
+        return fail(Error::transient("the " + std::string(backend.name()) + " backend failed"));
     }
 }
 
@@ -121,12 +120,23 @@ void Dispatcher::notify() {
         std::lock_guard lock(mutex_);
         ++generation_;
     }
+    // One worker is enough for one new message; a worker that leases a full batch wakes the next
+    // (lease_and_send), so a burst still gets every worker. Waking all would have them queue
+    // their leases behind each other for the one message.
+    wake_.notify_one();
+}
+
+void Dispatcher::wake_all() {
+    {
+        std::lock_guard lock(mutex_);
+        ++generation_;
+    }
     wake_.notify_all();
 }
 
 void Dispatcher::request_stop() {
     stopping_.store(true, std::memory_order_release);
-    notify();
+    wake_all();
 }
 
 void Dispatcher::stop() {
@@ -187,6 +197,8 @@ bool Dispatcher::lease_and_send(Worker& worker) {
         wait_for_work(seen, now, !excluded.empty());
         return true;
     }
+    if (max > 1 && leased->size() == max)
+        notify();  // there may be more: bring another worker in
     for (const StoredMessage& message : *leased) {
         if (should_stop())
             release(worker, message, "the dispatcher is stopping");
@@ -211,8 +223,7 @@ void Dispatcher::wait_for_work(std::uint64_t seen, TimePoint now, bool excluded_
     if (auto probe = breaker_.next_probe(); probe && *probe > now)
         deadline = std::min(deadline, *probe);
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, deadline - now,
-                   [&] { return should_stop() || generation_ != seen; });
+    wake_.wait_for(lock, deadline - now, [&] { return should_stop() || generation_ != seen; });
 }
 
 void Dispatcher::handle(Worker& worker, const StoredMessage& message) {
@@ -264,7 +275,7 @@ void Dispatcher::send(Worker& worker, const StoredMessage& message) {
         if (breaker_.on_sender_ok(sender) == Change::closed)
             resume(sender);
         stats_.record_delivery(finished - message.created_at);
-        record(worker, message, attempt, Outcome{Outcome::Kind::sent, {}, {}},
+        record(worker, message, attempt, result, Outcome{Outcome::Kind::sent, {}, {}},
                AttemptResult::sent);
         return;
     }
@@ -274,9 +285,8 @@ void Dispatcher::send(Worker& worker, const StoredMessage& message) {
     attempt.error = error;
     if (diagnosis)
         attempt.diagnosis = microsoft365::format_diagnosis(*diagnosis, sender);
-    FailedAttempt failed{.number = attempt.number,
-                         .now = finished,
-                         .created_at = message.created_at};
+    FailedAttempt failed{
+        .number = attempt.number, .now = finished, .created_at = message.created_at};
     const FailureScope scope = failure_scope(error, diagnosis);
     if (scope == FailureScope::sender) {
         failed.sender_paused_until = hold_sender(sender, finished, failure_text(error, diagnosis));
@@ -287,25 +297,20 @@ void Dispatcher::send(Worker& worker, const StoredMessage& message) {
         persist_pause(sender);
     }
     const Outcome outcome = decide_retry(error, diagnosis, failed, options_.retry, jitter_);
-    const AttemptResult counted = scope == FailureScope::sender ? AttemptResult::held
+    const AttemptResult counted = scope == FailureScope::sender         ? AttemptResult::held
                                   : outcome.kind == Outcome::Kind::dead ? AttemptResult::dead
                                                                         : AttemptResult::retried;
-    record(worker, message, attempt, outcome, counted);
+    record(worker, message, attempt, result, outcome, counted);
 }
 
 TimePoint Dispatcher::hold_sender(const std::string& sender, TimePoint now,
                                   const std::string& reason) {
     const Change change = breaker_.on_systemic_failure(sender, now, reason);
     const SenderBreaker state = breaker_.state(sender);
-    if (change == Change::opened) {
-        spdlog::warn("outbox: pausing sender {} for {}, its messages stay queued: {}", sender,
-                     format_duration(state.pause), reason);
-    } else if (change == Change::reopened) {
-        spdlog::info("outbox: sender {} still failing; next probe in {}", sender,
-                     format_duration(state.pause));
-    }
-    if (change != Change::none)
+    if (change != Change::none) {
+        log_sender_paused(state, change == Change::opened);
         persist_pause(sender);
+    }
     // Below the breaker's threshold the sender is not paused yet: the message is due again now.
     return state.state == BreakerState::open ? state.probe_at : now;
 }
@@ -313,20 +318,21 @@ TimePoint Dispatcher::hold_sender(const std::string& sender, TimePoint now,
 void Dispatcher::persist_pause(const std::string& sender) {
     const SenderBreaker state = breaker_.state(sender);
     if (auto saved = store_.pause_sender({sender, state.probe_at, state.reason}); !saved)
-        spdlog::warn("outbox: cannot record the pause of {}: {}", sender,
-                     saved.error().describe());
+        spdlog::warn("outbox: cannot record the pause of {}: {}", sender, saved.error().describe());
 }
 
 void Dispatcher::resume(const std::string& sender) {
-    spdlog::info("outbox: sender {} works again; its messages are sent", sender);
+    log_sender_resumed(sender);
     if (auto cleared = store_.resume_sender(sender); !cleared)
         spdlog::warn("outbox: cannot clear the pause of {}: {}", sender,
                      cleared.error().describe());
-    notify();
+    wake_all();  // the sender's whole queue is due again
 }
 
 void Dispatcher::record(Worker& worker, const StoredMessage& message, const Attempt& attempt,
-                        const Outcome& outcome, AttemptResult result) {
+                        const transport::SendResult& sent, const Outcome& outcome,
+                        AttemptResult result) {
+    log_attempt(message, attempt, sent, outcome);
     if (auto done = store_.complete(message.id, worker.id, attempt, outcome); !done)
         spdlog::error("outbox: cannot record attempt {} of message {}: {}", attempt.number,
                       message.id, done.error().describe());

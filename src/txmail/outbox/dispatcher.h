@@ -44,8 +44,8 @@ class TimeSource {
 const TimeSource& real_time();
 
 struct DispatcherOptions {
-    int workers = 2;                                     // TXMAIL_WORKERS
-    std::size_t batch = 8;                               // leased at once when not rate limited
+    int workers = 2;        // TXMAIL_WORKERS
+    std::size_t batch = 8;  // leased at once when not rate limited
     std::chrono::milliseconds lease_for = std::chrono::minutes(2);  // TXMAIL_LEASE
     std::chrono::milliseconds idle_wait = std::chrono::seconds(1);  // TXMAIL_DISPATCH_IDLE
     std::string name;  // worker ids are "<name>/<n>"; empty: "<hostname>:<pid>"
@@ -57,8 +57,7 @@ struct DispatcherOptions {
 using BackendFactory = std::function<Result<std::unique_ptr<transport::Backend>>()>;
 
 // What happened to one message, after the store recorded it (metrics, logs, benchmarks).
-using AttemptObserver =
-    std::function<void(const StoredMessage&, const Attempt&, const Outcome&)>;
+using AttemptObserver = std::function<void(const StoredMessage&, const Attempt&, const Outcome&)>;
 
 class Dispatcher {
   public:
@@ -95,12 +94,13 @@ class Dispatcher {
     void send(Worker& worker, const StoredMessage& message);
     void release(Worker& worker, const StoredMessage& message, const std::string& why);
     void record(Worker& worker, const StoredMessage& message, const Attempt& attempt,
-                const Outcome& outcome, AttemptResult result);
+                const transport::SendResult& sent, const Outcome& outcome, AttemptResult result);
     // The sender's fault: count it on the breaker; returns when its messages are due again.
     TimePoint hold_sender(const std::string& sender, TimePoint now, const std::string& reason);
     void persist_pause(const std::string& sender);
     void resume(const std::string& sender);
     std::uint64_t generation() const;
+    void wake_all();
     void wait_for_work(std::uint64_t seen, TimePoint now, bool excluded_any);
     bool should_stop() const { return stopping_.load(std::memory_order_acquire); }
 

@@ -24,8 +24,9 @@ Result<DispatcherOptions> dispatcher_options_from(const config::Settings& settin
     if (!workers)
         return fail(workers.error());
     if (*workers < 1 || *workers > 256)
-        return fail(Error::config("TXMAIL_WORKERS", "TXMAIL_WORKERS must be between 1 and 256 (got " +
-                                                        std::to_string(*workers) + ")"));
+        return fail(Error::config(
+            "TXMAIL_WORKERS",
+            "TXMAIL_WORKERS must be between 1 and 256 (got " + std::to_string(*workers) + ")"));
     options.workers = static_cast<int>(*workers);
 
     auto lease = duration_setting(settings, "TXMAIL_LEASE", options.lease_for);

@@ -26,8 +26,8 @@ void Histogram::observe(std::chrono::duration<double> value) {
     sum += seconds;
 }
 
-void DispatcherStats::record(std::string_view event, std::string_view backend,
-                             AttemptResult result, std::chrono::duration<double> send_duration) {
+void DispatcherStats::record(std::string_view event, std::string_view backend, AttemptResult result,
+                             std::chrono::duration<double> send_duration) {
     std::lock_guard lock(mutex_);
     ++attempts_[{std::string(event), std::string(backend), result}];
     send_duration_.observe(send_duration);

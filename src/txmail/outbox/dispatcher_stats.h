@@ -17,10 +17,10 @@
 namespace txmail::outbox {
 
 enum class AttemptResult {
-    sent,      // accepted by the server
-    retried,   // failed, scheduled again
-    dead,      // failed for good
-    held,      // failed because of the sender (paused): kept queued
+    sent,     // accepted by the server
+    retried,  // failed, scheduled again
+    dead,     // failed for good
+    held,     // failed because of the sender (paused): kept queued
 };
 std::string_view to_string(AttemptResult result);
 

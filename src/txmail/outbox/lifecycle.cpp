@@ -29,10 +29,11 @@ Result<void> validate(const NewMessage& message) {
         if (key->empty())
             return fail(Error::invalid("idempotency_key", "the idempotency key is empty"));
         if (key->size() > max_idempotency_key_length)
-            return fail(Error::invalid(
-                "idempotency_key", "the idempotency key is " + std::to_string(key->size()) +
-                                       " characters long; at most " +
-                                       std::to_string(max_idempotency_key_length) + " are allowed"));
+            return fail(Error::invalid("idempotency_key",
+                                       "the idempotency key is " + std::to_string(key->size()) +
+                                           " characters long; at most " +
+                                           std::to_string(max_idempotency_key_length) +
+                                           " are allowed"));
     }
     return {};
 }
@@ -72,10 +73,9 @@ namespace {
 
 Error not_applicable(MessageId id, Status status, std::string_view action,
                      std::string_view allowed) {
-    return Error::invalid("id", "message " + std::to_string(id) + " is " +
-                                    std::string(to_string(status)) + "; only " +
-                                    std::string(allowed) + " messages can be " +
-                                    std::string(action));
+    return Error::invalid(
+        "id", "message " + std::to_string(id) + " is " + std::string(to_string(status)) +
+                  "; only " + std::string(allowed) + " messages can be " + std::string(action));
 }
 
 }  // namespace

@@ -74,8 +74,7 @@ Result<std::vector<Enqueued>> MemoryStore::enqueue_batch(std::span<const NewMess
     return out;
 }
 
-Result<std::vector<StoredMessage>> MemoryStore::lease_due(const std::string& worker,
-                                                          TimePoint now,
+Result<std::vector<StoredMessage>> MemoryStore::lease_due(const std::string& worker, TimePoint now,
                                                           std::chrono::milliseconds lease_for,
                                                           std::size_t max,
                                                           const std::set<std::string>& paused) {
@@ -106,8 +105,7 @@ Result<std::vector<StoredMessage>> MemoryStore::lease_due(const std::string& wor
 }
 
 Result<void> MemoryStore::complete(MessageId id, const std::string& worker,
-                                   const std::optional<Attempt>& attempt,
-                                   const Outcome& outcome) {
+                                   const std::optional<Attempt>& attempt, const Outcome& outcome) {
     std::lock_guard lock(mutex_);
     auto found = rows_.find(id);
     if (found == rows_.end())

@@ -79,8 +79,7 @@ std::set<std::string> RateLimiter::blocked(TimePoint now) const {
     std::set<std::string> senders;
     for (const auto& [sender, bucket] : buckets_) {
         const bool busy = limits_.max_concurrent && bucket.in_flight >= *limits_.max_concurrent;
-        const bool empty =
-            limits_.messages_per_second && tokens_at(bucket, now) < 1.0 - epsilon;
+        const bool empty = limits_.messages_per_second && tokens_at(bucket, now) < 1.0 - epsilon;
         if (busy || empty)
             senders.insert(sender);
     }

@@ -58,17 +58,16 @@ Result<RetryConfig> retry_config_from(const config::Settings& settings) {
     config.max_attempts = static_cast<int>(*attempts);
     if (config.min_delay <= milliseconds::zero())
         return fail(Error::config("TXMAIL_RETRY_MIN", "TXMAIL_RETRY_MIN must be above zero (got " +
-                                                          format_duration(config.min_delay) +
-                                                          ")"));
+                                                          format_duration(config.min_delay) + ")"));
     if (config.max_delay < config.min_delay)
-        return fail(Error::config(
-            "TXMAIL_RETRY_MAX", "TXMAIL_RETRY_MAX (" + format_duration(config.max_delay) +
-                                    ") must not be below TXMAIL_RETRY_MIN (" +
-                                    format_duration(config.min_delay) + ")"));
+        return fail(Error::config("TXMAIL_RETRY_MAX", "TXMAIL_RETRY_MAX (" +
+                                                          format_duration(config.max_delay) +
+                                                          ") must not be below TXMAIL_RETRY_MIN (" +
+                                                          format_duration(config.min_delay) + ")"));
     if (config.max_age <= milliseconds::zero())
-        return fail(Error::config("TXMAIL_RETRY_MAX_AGE",
-                                  "TXMAIL_RETRY_MAX_AGE must be above zero (got " +
-                                      format_duration(config.max_age) + ")"));
+        return fail(
+            Error::config("TXMAIL_RETRY_MAX_AGE", "TXMAIL_RETRY_MAX_AGE must be above zero (got " +
+                                                      format_duration(config.max_age) + ")"));
     return config;
 }
 
@@ -94,7 +93,8 @@ Outcome decide_retry(const Error& error, const std::optional<microsoft365::Diagn
         return dead("gave up after " + std::to_string(attempt.number) + " attempts: " + failure);
     const TimePoint deadline = attempt.created_at + config.max_age;
     if (attempt.now >= deadline)
-        return dead("gave up after " + format_duration(config.max_age) + " in the queue: " + failure);
+        return dead("gave up after " + format_duration(config.max_age) +
+                    " in the queue: " + failure);
 
     milliseconds delay = backoff(attempt.number, config, jitter());
     if (attempt.retry_after)

@@ -26,10 +26,10 @@ class Settings;
 namespace txmail::outbox {
 
 struct RetryConfig {
-    std::chrono::milliseconds min_delay = std::chrono::minutes(1);   // TXMAIL_RETRY_MIN
-    std::chrono::milliseconds max_delay = std::chrono::hours(1);     // TXMAIL_RETRY_MAX
-    int max_attempts = 8;                                            // TXMAIL_RETRY_ATTEMPTS
-    std::chrono::milliseconds max_age = std::chrono::hours(24);      // TXMAIL_RETRY_MAX_AGE
+    std::chrono::milliseconds min_delay = std::chrono::minutes(1);  // TXMAIL_RETRY_MIN
+    std::chrono::milliseconds max_delay = std::chrono::hours(1);    // TXMAIL_RETRY_MAX
+    int max_attempts = 8;                                           // TXMAIL_RETRY_ATTEMPTS
+    std::chrono::milliseconds max_age = std::chrono::hours(24);     // TXMAIL_RETRY_MAX_AGE
     double jitter = 0.5;  // spreads messages that failed together (a server outage) apart
 };
 
@@ -37,11 +37,11 @@ struct RetryConfig {
 Result<RetryConfig> retry_config_from(const config::Settings& settings);
 
 struct FailedAttempt {
-    int number = 1;                // 1 for the first attempt
-    TimePoint now{};               // when it failed
-    TimePoint created_at{};        // when the message was queued
+    int number = 1;                                        // 1 for the first attempt
+    TimePoint now{};                                       // when it failed
+    TimePoint created_at{};                                // when the message was queued
     std::optional<std::chrono::milliseconds> retry_after;  // the provider asked for this wait
-    std::optional<TimePoint> sender_paused_until;           // set when the sender is at fault
+    std::optional<TimePoint> sender_paused_until;          // set when the sender is at fault
 };
 
 // Uniform in [0, 1).

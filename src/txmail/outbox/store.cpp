@@ -46,7 +46,8 @@ Result<DatabaseUrl> parse_and_prepare(const std::string& database_url) {
         return fail(url.error());
     if (url->kind == DatabaseUrl::Kind::postgresql)
         return fail(Error::config("TXMAIL_DATABASE_URL",
-                                  "TXMAIL_DATABASE_URL is \"" + config::mask_url_password(database_url) +
+                                  "TXMAIL_DATABASE_URL is \"" +
+                                      config::mask_url_password(database_url) +
                                       "\": the postgresql store is not built yet; use "
                                       "sqlite:///path.db"));
     if (url->kind == DatabaseUrl::Kind::sqlite) {

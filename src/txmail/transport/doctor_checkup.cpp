@@ -71,8 +71,8 @@ class Checkup {
 };
 
 // An unexpected reply as an Error, with the code, enhanced status and words kept for diagnosis.
-Outcome unexpected(const ProbeReply& reply, std::string what) {
-    return Outcome::failed(reply_error(reply, std::move(what)));
+Outcome unexpected(const SmtpReply& reply, std::string what) {
+    return Outcome::failed(refusal(reply, std::move(what)));
 }
 
 std::string local_host_name() {
@@ -156,7 +156,7 @@ void check_smtp(Checkup& checkup, const config::Settings& settings, const Doctor
                 const DoctorRequest& request, std::vector<std::string>& secrets) {
     ProbeConnection connection(target.endpoint);
     check_network(checkup, connection);
-    if (target.tls == TlsMode::implicit)
+    if (target.tls == SmtpTls::implicit)
         checkup.step("tls", [&] { return tls_handshake(connection); });
 
     checkup.step("greeting", [&] {
@@ -185,7 +185,7 @@ void check_smtp(Checkup& checkup, const config::Settings& settings, const Doctor
     };
     checkup.step("ehlo", say_ehlo);
 
-    if (target.tls == TlsMode::starttls) {
+    if (target.tls == SmtpTls::starttls) {
         checkup.step("starttls", [&] {
             if (!extensions.has("STARTTLS"))
                 return Outcome::failed(
@@ -282,7 +282,7 @@ void check_graph(Checkup& checkup, const config::Settings& settings, const Docto
     ProbeConnection connection(target.endpoint);
     check_network(checkup, connection);
     checkup.step("tls", [&] {
-        if (target.tls == TlsMode::none)
+        if (target.tls == SmtpTls::none)
             return Outcome::skipped("plain HTTP (allowed only to a loopback stand-in)");
         auto outcome = tls_handshake(connection);
         connection.close();

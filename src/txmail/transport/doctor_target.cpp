@@ -4,7 +4,6 @@
 #include <charconv>
 
 #include "txmail/config/settings.h"
-#include "txmail/microsoft365/provider_limits.h"
 #include "txmail/transport/backend.h"
 #include "txmail/util/strings.h"
 
@@ -13,18 +12,6 @@ namespace {
 
 bool offers(const std::vector<std::string>& offered, std::string_view mechanism) {
     return std::ranges::find(offered, mechanism) != offered.end();
-}
-
-std::string_view tls_words(TlsMode mode) {
-    switch (mode) {
-        case TlsMode::starttls:
-            return "STARTTLS";
-        case TlsMode::implicit:
-            return "implicit TLS";
-        case TlsMode::none:
-            return "no TLS";
-    }
-    return "no TLS";
 }
 
 // The sender, common to every backend.
@@ -41,80 +28,21 @@ Result<void> read_sender(const config::Settings& settings, DoctorTarget& target)
     return {};
 }
 
-Result<void> read_tls_files(const config::Settings& settings, DoctorTarget& target) {
-    auto timeout = microsoft365::request_timeout(settings);
-    if (!timeout)
-        return fail(timeout.error());
-    target.endpoint.timeout = *timeout;
-    target.endpoint.ca_file = settings.get_or("EMAIL_SSL_CAFILE", "");
-    target.endpoint.cert_file = settings.get_or("EMAIL_SSL_CERTFILE", "");
-    target.endpoint.key_file = settings.get_or("EMAIL_SSL_KEYFILE", "");
-    return {};
-}
-
-std::string sign_in_words(const DoctorTarget& target) {
-    if (target.oauth)
-        return "OAuth 2.0 (XOAUTH2) as " + target.user;
-    if (!target.password.empty())
-        return "password as " + target.user;
-    return "no authentication";
-}
-
 Result<void> read_smtp(const config::Settings& settings, DoctorTarget& target) {
-    target.endpoint.host = settings.get_or("EMAIL_HOST", "");
-    if (target.endpoint.host.empty())
-        return fail(Error::config("EMAIL_HOST", "EMAIL_HOST is empty: name the SMTP server"));
-    auto port = settings.get_int("EMAIL_PORT", 25);
-    if (!port)
-        return fail(port.error());
-    if (*port < 1 || *port > 65535)
-        return fail(Error::config("EMAIL_PORT",
-                                  "EMAIL_PORT must be 1 to 65535, not " + std::to_string(*port)));
-    target.endpoint.port = static_cast<int>(*port);
-    auto use_tls = settings.get_bool("EMAIL_USE_TLS");
-    if (!use_tls)
-        return fail(use_tls.error());
-    auto use_ssl = settings.get_bool("EMAIL_USE_SSL");
-    if (!use_ssl)
-        return fail(use_ssl.error());
-    if (*use_tls && *use_ssl)
-        return fail(Error::config("EMAIL_USE_SSL",
-                                  "EMAIL_USE_TLS and EMAIL_USE_SSL are mutually "
-                                  "exclusive: set only one of them to True"));
-    target.tls = *use_ssl ? TlsMode::implicit : *use_tls ? TlsMode::starttls : TlsMode::none;
-
-    // Exchange Online's submission rules (Microsoft Learn, "How to set up a multifunction device
-    // or application to send email using Microsoft 365": port 587 or 25 with TLS).
-    if (microsoft365::is_exchange_online_smtp_host(target.endpoint.host)) {
-        if (target.endpoint.port == 465 || target.tls == TlsMode::implicit)
-            return fail(Error::config("EMAIL_PORT",
-                                      "Exchange Online does not support implicit TLS (port 465): "
-                                      "use EMAIL_PORT=587 with EMAIL_USE_TLS=True"));
-        if (target.tls == TlsMode::none)
-            return fail(Error::config("EMAIL_USE_TLS",
-                                      "Exchange Online offers AUTH only after STARTTLS: set "
-                                      "EMAIL_USE_TLS=True (port 587)"));
-    }
-
-    auto oauth = microsoft365::load_oauth_settings(settings, microsoft365::Api::smtp);
-    if (!oauth)
-        return fail(oauth.error());
-    target.oauth = *oauth;
-    target.user = settings.get_or("EMAIL_HOST_USER", "");
-    target.password = settings.get_or("EMAIL_HOST_PASSWORD", "");
-    if (target.oauth && target.user.empty())
-        return fail(Error::config("EMAIL_HOST_USER",
-                                  "EMAIL_HOST_USER is empty: with OAuth it "
-                                  "must name the mailbox to sign in as"));
-    if (!target.oauth && !target.password.empty() && target.user.empty())
-        return fail(Error::config("EMAIL_HOST_USER",
-                                  "EMAIL_HOST_PASSWORD is set but EMAIL_HOST_USER is empty"));
-    if (auto files = read_tls_files(settings, target); !files)
-        return files;
-    target.summary = "smtp to " + target.endpoint.host + " port " +
-                     std::to_string(target.endpoint.port) + " with " +
-                     std::string(tls_words(target.tls)) + ", " + sign_in_words(target) + ", From " +
-                     target.from_envelope;
+    auto options = load_smtp_options(settings);
+    if (!options)
+        return fail(options.error());
+    target.endpoint = {.host = options->host,
+                       .port = options->port,
+                       .timeout = options->timeout,
+                       .ca_file = options->ca_file,
+                       .cert_file = options->cert_file,
+                       .key_file = options->key_file};
+    target.tls = options->tls;
+    target.user = options->username;
+    target.password = options->password;
+    target.oauth = options->oauth;
+    target.summary = "smtp to " + options->summary() + ", From " + target.from_envelope;
     return {};
 }
 
@@ -143,7 +71,7 @@ Result<void> read_graph_endpoint(std::string_view url, DoctorTarget& target) {
     }
     target.endpoint.host = std::string(host);
     target.endpoint.port = number;
-    target.tls = https ? TlsMode::implicit : TlsMode::none;
+    target.tls = https ? SmtpTls::implicit : SmtpTls::none;
     return {};
 }
 
@@ -162,8 +90,9 @@ Result<void> read_graph(const config::Settings& settings, DoctorTarget& target) 
         return fail(Error::config("EMAIL_HOST_USER",
                                   "EMAIL_HOST_USER is empty: Microsoft Graph "
                                   "sends as the mailbox it names"));
-    if (auto files = read_tls_files(settings, target); !files)
-        return files;
+    // The token endpoint and Graph are reached with the same EMAIL_TIMEOUT and EMAIL_SSL_CAFILE.
+    target.endpoint.timeout = target.oauth->timeout;
+    target.endpoint.ca_file = target.oauth->ca_file;
     target.summary =
         "graph at " + url + ", OAuth 2.0 as " + target.user + ", From " + target.from_envelope;
     return {};

@@ -1,10 +1,10 @@
-// What `txmail doctor` is to check, read from the settings the backends read: the server, how to
-// reach it (TLS mode, timeout, CAs), how to sign in (OAuth 2.0 or a password) and as whom, and the
-// sender. Pure apart from reading the settings; errors name the setting and the value.
+// What `txmail doctor` is to check, read from the settings exactly as the backends read them (the
+// SMTP backend's load_smtp_options(), with its Exchange Online rules: port 587 with STARTTLS,
+// never 465): the server, how to reach it (TLS mode, timeout, CAs), how to sign in (OAuth 2.0 or a
+// password) and as whom, and the sender (DEFAULT_FROM_EMAIL). Errors name the setting and value.
 //
-// Beyond what the backends check at start-up it knows Exchange Online's rules for submission
-// (DESIGN.md "Microsoft 365 facts"): port 587 with STARTTLS, never 465; AUTH LOGIN or XOAUTH2;
-// From must be the mailbox unless the mailbox has Send As on it.
+// Beyond that it knows which AUTH mechanism the backend will pick and that From must be the
+// mailbox unless the mailbox has Send As on it.
 #pragma once
 
 #include <optional>
@@ -14,6 +14,7 @@
 #include "txmail/mail/address.h"
 #include "txmail/microsoft365/oauth_settings.h"
 #include "txmail/transport/probe_connection.h"
+#include "txmail/transport/smtp_options.h"
 #include "txmail/transport/smtp_probe.h"
 #include "txmail/util/error.h"
 
@@ -23,14 +24,12 @@ class Settings;
 
 namespace txmail::transport {
 
-enum class TlsMode { none, starttls, implicit };
-
 struct DoctorTarget {
-    std::string backend;     // short name: smtp, graph, file, ...
-    ProbeEndpoint endpoint;  // smtp: EMAIL_HOST/EMAIL_PORT; graph: EMAIL_GRAPH_URL's host
-    TlsMode tls = TlsMode::starttls;
-    std::string user;      // EMAIL_HOST_USER: the mailbox
-    std::string password;  // EMAIL_HOST_PASSWORD; never printed
+    std::string backend;              // short name: smtp, graph, file, ...
+    ProbeEndpoint endpoint;           // smtp: EMAIL_HOST/EMAIL_PORT; graph: EMAIL_GRAPH_URL's host
+    SmtpTls tls = SmtpTls::starttls;  // graph: implicit = https, none = http to a stand-in
+    std::string user;                 // EMAIL_HOST_USER: the mailbox
+    std::string password;             // EMAIL_HOST_PASSWORD; never printed
     std::optional<microsoft365::OAuthSettings> oauth;
     mail::Address from;         // DEFAULT_FROM_EMAIL
     std::string from_envelope;  // its addr-spec as MAIL FROM carries it

@@ -119,8 +119,12 @@ Result<std::unique_ptr<Backend>> make_graph_backend(const config::Settings& sett
         .http = {.ca_file = oauth->ca_file, .timeout = oauth->timeout},
         .max_request_bytes = microsoft365::graph_max_request_bytes,
     };
-    return std::make_unique<GraphBackend>(std::move(options),
-                                          microsoft365::shared_token_source(*oauth));
+    auto backend = std::make_unique<GraphBackend>(std::move(options),
+                                                  microsoft365::shared_token_source(*oauth));
+    // Bad credentials show at start-up; network trouble is left to the first send and its retry.
+    if (auto opened = backend->open(); !opened && opened.error().kind == ErrorKind::config)
+        return fail(opened.error());
+    return backend;
 }
 
 }  // namespace txmail::transport

@@ -48,7 +48,8 @@ class GraphBackend final : public Backend {
 };
 
 // EMAIL_HOST_USER (required), EMAIL_GRAPH_URL, EMAIL_OAUTH2_* (required), EMAIL_SSL_CAFILE,
-// EMAIL_TIMEOUT; config errors name the setting.
+// EMAIL_TIMEOUT; config errors name the setting. Gets a first token, so that credentials the
+// identity platform refuses fail here, at start-up (a transient failure is left to the sends).
 Result<std::unique_ptr<Backend>> make_graph_backend(const config::Settings& settings);
 
 }  // namespace txmail::transport

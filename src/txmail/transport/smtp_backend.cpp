@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "txmail/microsoft365/basic_auth_retirement.h"
 #include "txmail/microsoft365/client_credentials_token_source.h"
 #include "txmail/transport/smtp_session.h"
 
@@ -111,6 +112,7 @@ Result<std::unique_ptr<Backend>> make_smtp_backend(const config::Settings& setti
     auto options = load_smtp_options(settings);
     if (!options)
         return fail(options.error());
+    microsoft365::warn_if_basic_auth_retiring(settings);
     std::shared_ptr<microsoft365::TokenSource> tokens;
     if (options->oauth)
         tokens = microsoft365::shared_token_source(*options->oauth);

@@ -21,31 +21,6 @@ constexpr std::size_t kMaxReplyLines = 100;
 
 }  // namespace
 
-std::string ProbeReply::text() const {
-    std::string out;
-    for (const std::string& line : lines) {
-        if (!out.empty())
-            out += '\n';
-        out += std::to_string(code);
-        if (!line.empty())
-            out += ' ' + line;
-    }
-    return out.empty() ? std::to_string(code) : out;
-}
-
-std::optional<ReplyLine> parse_reply_line(std::string_view line) {
-    if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2]))
-        return std::nullopt;
-    if (line.size() > 3 && line[3] != ' ' && line[3] != '-')
-        return std::nullopt;
-    ReplyLine out;
-    out.code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-    out.more = line.size() > 3 && line[3] == '-';
-    if (line.size() > 4)
-        out.text = std::string(line.substr(4));
-    return out;
-}
-
 bool EhloExtensions::has(std::string_view keyword) const {
     return std::ranges::any_of(
         lines, [&](const std::string& line) { return iequals_ascii(first_word(line), keyword); });
@@ -74,7 +49,7 @@ std::vector<std::string> EhloExtensions::auth_mechanisms() const {
     return out;
 }
 
-EhloExtensions parse_ehlo(const ProbeReply& reply) {
+EhloExtensions parse_ehlo(const SmtpReply& reply) {
     EhloExtensions out;
     if (reply.lines.size() > 1)
         out.lines.assign(reply.lines.begin() + 1, reply.lines.end());
@@ -111,44 +86,25 @@ std::string sasl_xoauth2(std::string_view user, std::string_view token) {
     return base64_encode(message);
 }
 
-Error reply_error(const ProbeReply& reply, std::string message) {
-    Error error = reply.code >= 400 && reply.code < 500 ? Error::transient(std::move(message))
-                                                        : Error::permanent(std::move(message));
-    error.code = reply.code;
-    error.reply = reply.text();
-    if (!reply.lines.empty()) {
-        const std::string status = first_word(reply.lines.front());
-        const bool shaped =
-            status.size() >= 5 && status[1] == '.' &&
-            status[0] == static_cast<char>('0' + reply.code / 100) &&
-            std::ranges::all_of(status, [](char c) { return is_digit(c) || c == '.'; });
-        if (shaped)
-            error.enhanced_status = status;
-    }
-    return error;
-}
-
-Result<ProbeReply> read_reply(ProbeConnection& connection) {
-    ProbeReply reply;
-    for (;;) {
+Result<SmtpReply> read_reply(ProbeConnection& connection) {
+    SmtpReplyReader reader;
+    for (std::size_t lines = 0; lines < kMaxReplyLines; ++lines) {
         auto line = connection.read_line();
         if (!line)
             return fail(line.error());
-        const auto parsed = parse_reply_line(*line);
-        if (!parsed || (reply.code != 0 && parsed->code != reply.code))
+        // Not a server speaking SMTP (an HTTP or TLS port, say): say so now, not at the timeout.
+        if (line->empty() || !is_digit(line->front()))
             return fail(Error::transient("the server's answer is not an SMTP reply: \"" +
                                          line->substr(0, 200) + "\""));
-        reply.code = parsed->code;
-        reply.lines.push_back(parsed->text);
-        if (!parsed->more)
-            return reply;
-        if (reply.lines.size() >= kMaxReplyLines)
-            return fail(Error::transient("the server's reply goes on for more than " +
-                                         std::to_string(kMaxReplyLines) + " lines"));
+        reader.feed(*line + "\r\n");
+        if (reader.last())
+            return *reader.last();
     }
+    return fail(Error::transient("the server's reply goes on for more than " +
+                                 std::to_string(kMaxReplyLines) + " lines"));
 }
 
-Result<ProbeReply> send_command(ProbeConnection& connection, std::string_view command) {
+Result<SmtpReply> send_command(ProbeConnection& connection, std::string_view command) {
     std::string line(command);
     line += "\r\n";
     if (auto sent = connection.send(line); !sent)
@@ -156,8 +112,8 @@ Result<ProbeReply> send_command(ProbeConnection& connection, std::string_view co
     return read_reply(connection);
 }
 
-Result<ProbeReply> authenticate(ProbeConnection& connection, AuthMechanism mechanism,
-                                std::string_view user, std::string_view secret) {
+Result<SmtpReply> authenticate(ProbeConnection& connection, AuthMechanism mechanism,
+                               std::string_view user, std::string_view secret) {
     switch (mechanism) {
         case AuthMechanism::plain:
             return send_command(connection, "AUTH PLAIN " + sasl_plain(user, secret));

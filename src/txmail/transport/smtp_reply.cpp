@@ -47,7 +47,9 @@ std::string SmtpReply::text() const {
         if (i > 0)
             out += '\n';
         out += number;
-        out += i + 1 < lines.size() ? '-' : ' ';
+        const bool last = i + 1 == lines.size();
+        if (!last || !lines[i].empty())  // "221" stays "221", not "221 "
+            out += last ? ' ' : '-';
         out += lines[i];
     }
     if (lines.empty())

@@ -5,7 +5,7 @@
 ``Content-Type: text/plain``; the body is the base64 of a whole RFC 5322 message. Answers:
 
 - 401 ``InvalidAuthenticationToken`` when the token is missing, was not issued by the
-  ``TokenEndpoint`` for ``https://graph.microsoft.com/.default``, or has expired;
+  ``TokenEndpoint`` for ``https://graph.microsoft.com/.default``, has expired or was revoked;
 - 404 ``ErrorInvalidUser`` for a mailbox other than the configured one;
 - 400 ``ErrorMimeContentInvalidBase64String`` when the body is not base64;
 - 429 ``ApplicationThrottled`` with ``Retry-After`` for the next N requests after
@@ -14,8 +14,8 @@
   Python's email package and taking its recipients from To, Cc and Bcc as Graph does.
 
 ``messages`` holds what was accepted (``SentMail``: mailbox, parsed message, raw bytes,
-recipients); ``attempts`` every request's (monotonic time, status), so tests can check that a
-client waited out a Retry-After.
+recipients, the bearer token used); ``attempts`` every request's (monotonic time, status), so
+tests can check that a client waited out a Retry-After.
 """
 
 import base64
@@ -41,6 +41,7 @@ class SentMail:
     message: email.message.EmailMessage
     raw: bytes
     recipients: List[str]
+    token: str
 
 
 class GraphEndpoint(HttpStandIn):
@@ -86,10 +87,10 @@ class GraphEndpoint(HttpStandIn):
                                "Lifetime validation failed, the token is expired.", request_id,
                                {"WWW-Authenticate": 'Bearer realm="", error="invalid_token"'})
         if why is not None:
+            text = {"token revoked": "Access token validation failure.",
+                    "unknown token": "CompactToken parsing failed with error code: 80049217"}
             return self._error(401, "InvalidAuthenticationToken",
-                               "Access token validation failure. Invalid audience."
-                               if why.startswith("token issued for") else
-                               "CompactToken parsing failed with error code: 80049217",
+                               text.get(why, "Access token validation failure. Invalid audience."),
                                request_id, {"WWW-Authenticate": 'Bearer realm=""'})
 
         mailbox = urllib.parse.unquote(parts[3])
@@ -122,7 +123,7 @@ class GraphEndpoint(HttpStandIn):
             return self._error(400, "ErrorInvalidRecipients",
                                "At least one recipient is not valid.", request_id)
         with self._lock:
-            self.messages.append(SentMail(mailbox, message, raw, recipients))
+            self.messages.append(SentMail(mailbox, message, raw, recipients, authorization[7:]))
         return 202, {"request-id": request_id, "client-request-id": request_id}, b""
 
     def answer(self, method: str, path: str, headers, body: bytes):

@@ -7,7 +7,9 @@
 - ``run_txmail(args, settings=...)`` runs ``$TXMAIL_BIN`` to completion in an empty working
   directory (so no stray .env is read) and returns the CompletedProcess (text mode).
 - ``BackgroundProcess`` starts a long-running program (``txmail serve``, smtp-sink...), captures
-  its output to files, can wait for a line to appear, and stops it (SIGTERM, then SIGKILL).
+  its output to files, can wait for a line to appear, can write lines to its stdin
+  (``stdin_pipe=True``), and stops it (SIGTERM, then SIGKILL).
+- ``timed(function)`` returns (result, seconds), for bounds such as "fails within timeout + 1 s".
 """
 
 import os
@@ -31,6 +33,14 @@ def wait_until(predicate: Callable[[], object], timeout: float, what: str,
         if time.monotonic() >= deadline:
             raise AssertionError(f"timed out after {timeout:.1f} s waiting for {what}")
         time.sleep(interval)
+
+
+def timed(function: Callable[[], object]):
+    """(function's result, seconds it took): for bounds such as "fails within the timeout + 1 s",
+    never as a benchmark."""
+    start = time.monotonic()
+    result = function()
+    return result, time.monotonic() - start
 
 
 def txmail_binary() -> str:
@@ -73,10 +83,11 @@ class BackgroundProcess:
     """A child process whose stdout and stderr go to files in a temporary directory."""
 
     def __init__(self, argv: Iterable[str], env: Optional[Mapping[str, str]] = None,
-                 cwd: Optional[str] = None):
+                 cwd: Optional[str] = None, stdin_pipe: bool = False):
         self.argv = list(argv)
         self.env = dict(env) if env is not None else None
         self.cwd = cwd
+        self.stdin_pipe = stdin_pipe
         self.process: Optional[subprocess.Popen] = None
         self._dir = tempfile.mkdtemp(prefix="txmail-proc-")
         self.stdout_path = os.path.join(self._dir, "stdout")
@@ -84,9 +95,19 @@ class BackgroundProcess:
 
     def start(self) -> "BackgroundProcess":
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.process = subprocess.Popen(self.argv, env=self.env, cwd=self.cwd, stdout=out,
-                                            stderr=err, stdin=subprocess.DEVNULL)
+            self.process = subprocess.Popen(
+                self.argv, env=self.env, cwd=self.cwd, stdout=out, stderr=err,
+                stdin=subprocess.PIPE if self.stdin_pipe else subprocess.DEVNULL)
         return self
+
+    def write_line(self, text: str = ""):
+        """Writes a line to the child's stdin (needs stdin_pipe=True)."""
+        self.process.stdin.write((text + "\n").encode())
+        self.process.stdin.flush()
+
+    def wait(self, timeout: float = 60) -> int:
+        """Waits for the child to exit by itself; returns its exit code."""
+        return self.process.wait(timeout)
 
     def stdout(self) -> str:
         with open(self.stdout_path, encoding="utf-8", errors="replace") as f:
@@ -116,6 +137,8 @@ class BackgroundProcess:
         """SIGTERM, then SIGKILL after ``timeout`` s; returns the exit code."""
         if self.process is None:
             return None
+        if self.process.stdin is not None:
+            self.process.stdin.close()
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:

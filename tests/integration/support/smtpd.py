@@ -11,8 +11,9 @@ What it speaks (``tls=``): ``"starttls"`` (plain connect, STARTTLS offered and r
 anything else, AUTH offered only after it, as smtp.office365.com does), ``"implicit"`` (TLS from
 the first byte, port-465 style) or ``"none"`` (plain text; AUTH is then offered in clear text
 when ``users`` are set, to tempt a client that should refuse). ``users`` (login -> password)
-turns on required AUTH with PLAIN and LOGIN; ``oauth_tokens`` (mailbox -> accepted bearer token)
-adds XOAUTH2 with Exchange Online's replies (``235 2.7.0 Authentication successful`` /
+turns on required AUTH with PLAIN and LOGIN; ``oauth_tokens`` (mailbox -> accepted bearer token,
+or a function (mailbox, token) -> accepted, as ``xoauth2_smtpd`` checks issued tokens) adds
+XOAUTH2 with Exchange Online's replies (``235 2.7.0 Authentication successful`` /
 ``535 5.7.3 Authentication unsuccessful``); ``mechanisms`` restricts what is advertised.
 
 What it records (all thread-safe, read from the test thread):
@@ -25,12 +26,15 @@ How it misbehaves on request (call before or while the client sends):
 - ``reply(verb, text, times=None, when=None)``: answer ``verb`` (MAIL, RCPT, DATA = after the
   final dot, AUTH = before any credentials are read, EHLO, ...) with ``text`` instead of the
   normal reply; ``when(argument)`` narrows it (e.g. one recipient); ``times`` limits how often.
-  ``text`` may hold several lines joined with ``\\r\\n`` for a multi-line reply.
+  ``text`` may hold several lines joined with ``\\r\\n`` for a multi-line reply;
+  ``hang_up=True`` closes the connection after the reply (a 421 as servers send it).
 - ``drop_during_data(after_bytes=1)``: answer DATA with 354, read some of the message, then close
   the connection without a reply.
 - ``hang(stage)``: never answer at ``stage``: ``"greeting"``, a verb, or ``"end_of_data"``.
 - ``disconnect_all()``: close every open connection now (as a server's idle timeout does).
 - ``reset()``: forget recorded state and misbehaviour.
+
+``txmail_settings(**overrides)`` gives the EMAIL_* settings that point txmail at the server.
 """
 
 import asyncio
@@ -39,10 +43,9 @@ import email
 import email.policy
 import logging
 import threading
-import time
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple, Union
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
@@ -76,6 +79,7 @@ class _Rule:
     text: str
     times: Optional[int]
     when: Optional[Callable[[str], bool]]
+    hang_up: bool = False
 
 
 @dataclass
@@ -101,14 +105,14 @@ class _Recorder:
             self.auth_attempts: List[Tuple[str, str, bool]] = []
             self.behaviour = _Behaviour()
 
-    def scripted_reply(self, verb: str, argument: str) -> Optional[str]:
+    def scripted_reply(self, verb: str, argument: str) -> Optional[_Rule]:
         with self.lock:
             for rule in self.behaviour.rules.get(verb, []):
                 if rule.times == 0 or (rule.when is not None and not rule.when(argument)):
                     continue
                 if rule.times is not None:
                     rule.times -= 1
-                return rule.text
+                return rule
         return None
 
     def hangs_at(self, stage: str) -> bool:
@@ -135,12 +139,17 @@ class _RecordingSMTP(SMTP):
             if self._recorder.hangs_at(verb):
                 return await _forever()
             if verb not in ("DATA", "AUTH"):  # DATA after the dot, AUTH in the handler hook
-                text = self._recorder.scripted_reply(verb, arg or "")
-                if text is not None:
-                    return await self.push(text)
+                rule = self._recorder.scripted_reply(verb, arg or "")
+                if rule is not None:
+                    return await self.answer(rule)
             return await method(arg)
 
         return run
+
+    async def answer(self, rule: _Rule):
+        await self.push(rule.text)
+        if rule.hang_up:
+            self.transport.close()
 
     def connection_made(self, transport):
         first = self.transport is None
@@ -177,15 +186,24 @@ class _Handler:
         self._users = users
         self._oauth = oauth
 
+    # A hook's return value is pushed by aiosmtpd; a rule that hangs up closes the connection
+    # right after that (call_soon runs once the reply is written to the transport).
+    def _scripted(self, server, verb: str, argument: str):
+        rule = self._recorder.scripted_reply(verb, argument)
+        if rule is None:
+            return MISSING
+        if rule.hang_up:
+            server.loop.call_soon(server.transport.close)
+        return rule.text
+
     async def handle_AUTH(self, server, session, envelope, args):
-        text = self._recorder.scripted_reply("AUTH", " ".join(args))
-        return MISSING if text is None else text
+        return self._scripted(server, "AUTH", " ".join(args))
 
     async def handle_DATA(self, server, session, envelope):
         if self._recorder.hangs_at("end_of_data"):
             return await _forever()
-        text = self._recorder.scripted_reply("DATA", "")
-        if text is not None:
+        text = self._scripted(server, "DATA", "")
+        if text is not MISSING:
             return text
         login = session.auth_data.login.decode() if isinstance(session.auth_data,
                                                                LoginPassword) else session.auth_data
@@ -221,7 +239,8 @@ class _Handler:
         except Exception:
             return AuthResult(success=False, handled=False,
                               message="501 5.5.2 Cannot decode XOAUTH2 response")
-        accepted = bool(token) and self._oauth.get(login) == token
+        accepted = bool(token) and (self._oauth(login, token) if callable(self._oauth)
+                                    else self._oauth.get(login) == token)
         with self._recorder.lock:
             self._recorder.auth_attempts.append(("XOAUTH2", login, accepted))
         if accepted:
@@ -233,7 +252,7 @@ class _Handler:
 class SmtpServer:
     def __init__(self, *, tls: str = "starttls", certs: Optional[Certificates] = None,
                  users: Optional[Dict[str, str]] = None,
-                 oauth_tokens: Optional[Dict[str, str]] = None,
+                 oauth_tokens: Optional[Union[Dict[str, str], Callable[[str, str], bool]]] = None,
                  mechanisms: Optional[List[str]] = None, require_client_cert: bool = False,
                  host: str = LOOPBACK, idle_timeout: float = 300):
         if tls not in ("starttls", "implicit", "none"):
@@ -246,7 +265,7 @@ class SmtpServer:
         self.port: Optional[int] = None
         self._recorder = _Recorder()
         self._users = dict(users or {})
-        self._oauth = dict(oauth_tokens or {})
+        self._oauth = oauth_tokens if callable(oauth_tokens) else dict(oauth_tokens or {})
         self._auth = bool(self._users or self._oauth)
         self._handler = _Handler(self._recorder, self._users, self._oauth)
         offered = set(mechanisms or (["PLAIN", "LOGIN"] if self._users else []) +
@@ -334,13 +353,37 @@ class SmtpServer:
         wait_until(lambda: len(self.messages) >= count, timeout, f"{count} message(s) at the server")
         return self.messages
 
+    def txmail_settings(self, **overrides) -> Dict[str, str]:
+        """The settings that point txmail's SMTP backend at this server: TLS mode, the test CA,
+        and the first user's credentials (or the first OAuth mailbox as EMAIL_HOST_USER).
+        ``overrides`` replace or add settings; a value of None removes one."""
+        settings = {"EMAIL_BACKEND": "smtp", "EMAIL_HOST": self.host, "EMAIL_PORT": str(self.port),
+                    "EMAIL_TIMEOUT": "10", "DEFAULT_FROM_EMAIL": "Boritrader <noreply@example.com>"}
+        if self.tls == "starttls":
+            settings["EMAIL_USE_TLS"] = "True"
+        elif self.tls == "implicit":
+            settings["EMAIL_USE_SSL"] = "True"
+        if self.certs is not None:
+            settings["EMAIL_SSL_CAFILE"] = self.certs.ca_file
+        if self._users:
+            user, password = next(iter(self._users.items()))
+            settings.update(EMAIL_HOST_USER=user, EMAIL_HOST_PASSWORD=password)
+        elif self._oauth:
+            settings["EMAIL_HOST_USER"] = next(iter(self._oauth))
+        for name, value in overrides.items():
+            if value is None:
+                settings.pop(name, None)
+            else:
+                settings[name] = str(value)
+        return settings
+
     # --- misbehaviour ----------------------------------------------------------------------
 
     def reply(self, verb: str, text: str, *, times: Optional[int] = None,
-              when: Optional[Callable[[str], bool]] = None):
+              when: Optional[Callable[[str], bool]] = None, hang_up: bool = False):
         with self._recorder.lock:
             self._recorder.behaviour.rules.setdefault(verb.upper(), []).append(
-                _Rule(text, times, when))
+                _Rule(text, times, when, hang_up))
 
     def drop_during_data(self, after_bytes: int = 1):
         with self._recorder.lock:
@@ -365,9 +408,3 @@ class SmtpServer:
     def reset(self):
         self._recorder.reset()
 
-
-def elapsed(function: Callable[[], object]) -> Tuple[object, float]:
-    """Runs function(); returns (its result, seconds it took). For bounds, not benchmarks."""
-    start = time.monotonic()
-    result = function()
-    return result, time.monotonic() - start

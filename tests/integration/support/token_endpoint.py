@@ -14,7 +14,8 @@ or an error with the real shape and AADSTS texts::
 ``TokenEndpoint(tenant, client_id, client_secret, lifetime=3599)`` runs on a free loopback port
 (``url`` is what ``EMAIL_OAUTH2_TOKEN_URL`` points at). It remembers every token it issued with
 its scope and expiry, so the SMTP and Graph stand-ins ask ``check(token, scope)`` the way Exchange
-Online checks a token's audience and lifetime. ``requests`` records each request's form (the
+Online checks a token's audience and lifetime; ``revoke_issued()`` makes them refuse every token
+issued so far, as after a revocation. ``requests`` records each request's form (the
 secret replaced by a flag saying whether it matched), for tests that count fetches.
 """
 
@@ -51,6 +52,7 @@ class TokenEndpoint(HttpStandIn):
         self.scopes = scopes
         self.requests: List[Dict[str, object]] = []
         self._issued: Dict[str, Tuple[str, float]] = {}  # token -> (scope, monotonic expiry)
+        self._revoked = set()
         self._lock = threading.Lock()
 
     # -- what tests and the other stand-ins use ----------------------------------------------
@@ -69,12 +71,20 @@ class TokenEndpoint(HttpStandIn):
             return sum(1 for r in self.requests
                        if r.get("issued") and (scope is None or r.get("scope") == scope))
 
+    def revoke_issued(self):
+        """Every token issued so far is refused from now on (consent revoked, token invalidated)."""
+        with self._lock:
+            self._revoked.update(self._issued)
+
     def check(self, token: str, scope: str) -> Optional[str]:
-        """None when ``token`` was issued here for ``scope`` and has not expired, else why not."""
+        """None when ``token`` was issued here for ``scope`` and is still good, else why not."""
         with self._lock:
             entry = self._issued.get(token)
+            revoked = token in self._revoked
         if entry is None:
             return "unknown token"
+        if revoked:
+            return "token revoked"
         issued_scope, expires = entry
         if issued_scope != scope:
             return f"token issued for {issued_scope}, not {scope}"
@@ -97,7 +107,7 @@ class TokenEndpoint(HttpStandIn):
             "error_uri": f"https://login.microsoftonline.com/error?code={aadsts}",
         }
 
-    def _answer(self, path: str, content_type: str, body: bytes) -> Tuple[int, dict]:
+    def _token_answer(self, path: str, content_type: str, body: bytes) -> Tuple[int, dict]:
         parts = path.split("/")
         if len(parts) != 5 or parts[0] != "" or parts[2:] != ["oauth2", "v2.0", "token"]:
             return 404, {"error": "not_found"}
@@ -168,7 +178,7 @@ class TokenEndpoint(HttpStandIn):
                      "ext_expires_in": self.lifetime, "access_token": token}
 
     def answer(self, method: str, path: str, headers, body: bytes):
-        status, answer = self._answer(urllib.parse.urlsplit(path).path,
+        status, answer = self._token_answer(urllib.parse.urlsplit(path).path,
                                       headers.get("Content-Type", ""), body)
         return status, {"Content-Type": "application/json; charset=utf-8",
                         "Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}, \

@@ -39,8 +39,8 @@ Statement& Statement::bind_optional(int index, const std::optional<std::string>&
 }
 
 Statement& Statement::bind_blob(int index, std::string_view bytes) {
-    if (int rc = sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(),
-                                     SQLITE_TRANSIENT);
+    if (int rc =
+            sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
         rc != SQLITE_OK && !bind_error_)
         bind_error_ = rc;
     return *this;
@@ -99,8 +99,7 @@ std::string Statement::blob(int column) const {
     return data ? std::string(static_cast<const char*>(data), size) : std::string();
 }
 
-Connection::Connection(sqlite3* db, std::filesystem::path path)
-    : db_(db), path_(std::move(path)) {}
+Connection::Connection(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
 
 Connection::~Connection() {
     statements_.clear();  // every statement is finalized before the connection closes
@@ -167,10 +166,9 @@ Error Connection::error(std::string_view what, int code) const {
     const char* detail = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
     // `what` may be a whole statement; its start is enough to tell which one failed.
     constexpr std::size_t shown = 60;
-    std::string message = "SQLite " +
-                          std::string(what.substr(0, shown)) + (what.size() > shown ? "..." : "") +
-                          " failed on " + path_.string() + ": " +
-                          (detail ? detail : sqlite3_errstr(code));
+    std::string message = "SQLite " + std::string(what.substr(0, shown)) +
+                          (what.size() > shown ? "..." : "") + " failed on " + path_.string() +
+                          ": " + (detail ? detail : sqlite3_errstr(code));
     const int primary = code & 0xff;
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         return Error::transient(message + " (another process holds the database)");

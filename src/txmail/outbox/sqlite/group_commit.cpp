@@ -34,7 +34,8 @@ Result<void> GroupCommit::run(const Work& work) {
         // than max_batch (then we lead again, or a later leader takes ours).
         leader_active_ = true;
         const auto take = std::min(queue_.size(), options_.max_batch);
-        std::vector<Item*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+        std::vector<Item*> batch(queue_.begin(),
+                                 queue_.begin() + static_cast<std::ptrdiff_t>(take));
         queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
         lock.unlock();
         write_batch(batch);

@@ -78,42 +78,42 @@ StoredMessage read_message(const Statement& row) {
 
 Result<Enqueued> insert_message(Connection& connection, const NewMessage& message,
                                 TimePoint now) {
-    {
-        auto insert = connection.prepare(
-            "INSERT INTO messages (event, status, priority, sender, recipients, subject, "
-            "message_id, bytes, idempotency_key, created_at, next_attempt_at) "
-            "VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-            "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id");
-        if (!insert)
-            return fail(insert.error());
-        const auto& rendered = message.message;
-        const std::string recipients = nlohmann::json(rendered.envelope.recipients).dump();
-        insert->bind(1, message.event)
-            .bind(2, std::int64_t{message.priority})
-            .bind(3, rendered.envelope.sender)
-            .bind(4, recipients)
-            .bind(5, rendered.subject)
-            .bind(6, rendered.message_id)
-            .bind_blob(7, rendered.bytes)
-            .bind_optional(8, message.idempotency_key)
-            .bind(9, to_unix_ms(now))
-            .bind(10, to_unix_ms(message.not_before.value_or(now)));
-        auto row = insert->step();
+    // Looked up first rather than INSERT ... ON CONFLICT: a skipped insert would still use up
+    // an AUTOINCREMENT id. The caller's write transaction keeps the key from appearing between.
+    if (message.idempotency_key) {
+        auto seen = connection.prepare("SELECT id FROM messages WHERE idempotency_key = ?1");
+        if (!seen)
+            return fail(seen.error());
+        auto row = seen->bind(1, *message.idempotency_key).step();
         if (!row)
             return fail(row.error());
         if (*row)
-            return Enqueued{insert->integer(0), true};
+            return Enqueued{seen->integer(0), false};
     }
-    // DO NOTHING: the key was seen before; answer with the first message's id.
-    auto seen = connection.prepare("SELECT id FROM messages WHERE idempotency_key = ?1");
-    if (!seen)
-        return fail(seen.error());
-    auto row = seen->bind(1, *message.idempotency_key).step();
+    auto insert = connection.prepare(
+        "INSERT INTO messages (event, status, priority, sender, recipients, subject, message_id, "
+        "bytes, idempotency_key, created_at, next_attempt_at) "
+        "VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id");
+    if (!insert)
+        return fail(insert.error());
+    const auto& rendered = message.message;
+    const std::string recipients = nlohmann::json(rendered.envelope.recipients).dump();
+    insert->bind(1, message.event)
+        .bind(2, std::int64_t{message.priority})
+        .bind(3, rendered.envelope.sender)
+        .bind(4, recipients)
+        .bind(5, rendered.subject)
+        .bind(6, rendered.message_id)
+        .bind_blob(7, rendered.bytes)
+        .bind_optional(8, message.idempotency_key)
+        .bind(9, to_unix_ms(now))
+        .bind(10, to_unix_ms(message.not_before.value_or(now)));
+    auto row = insert->step();
     if (!row)
         return fail(row.error());
     if (!*row)
-        return fail(Error::internal("idempotency key conflict without a row holding the key"));
-    return Enqueued{seen->integer(0), false};
+        return fail(Error::internal("INSERT INTO messages returned no id"));
+    return Enqueued{insert->integer(0), true};
 }
 
 Result<void> insert_attempt(Connection& connection, MessageId id, int number,

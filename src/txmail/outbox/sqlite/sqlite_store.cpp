@@ -119,8 +119,7 @@ Result<std::vector<Enqueued>> SqliteStore::enqueue_batch(std::span<const NewMess
     return out;
 }
 
-Result<std::vector<StoredMessage>> SqliteStore::lease_due(const std::string& worker,
-                                                          TimePoint now,
+Result<std::vector<StoredMessage>> SqliteStore::lease_due(const std::string& worker, TimePoint now,
                                                           std::chrono::milliseconds lease_for,
                                                           std::size_t max,
                                                           const std::set<std::string>& paused) {
@@ -173,8 +172,7 @@ Result<std::vector<StoredMessage>> SqliteStore::lease_due(const std::string& wor
 }
 
 Result<void> SqliteStore::complete(MessageId id, const std::string& worker,
-                                   const std::optional<Attempt>& attempt,
-                                   const Outcome& outcome) {
+                                   const std::optional<Attempt>& attempt, const Outcome& outcome) {
     return commits_.run([&](Connection& connection) -> Result<void> {
         auto state = require_state(connection, id);
         if (!state)
@@ -246,9 +244,8 @@ Result<std::vector<StoredMessage>> SqliteStore::list(const ListFilter& filter) {
         if (!query)
             return fail(query.error());
         query->bind(1, filter.after_id.value_or(0))
-            .bind_optional(2, filter.status
-                                  ? std::optional<std::string>(to_string(*filter.status))
-                                  : std::nullopt)
+            .bind_optional(2, filter.status ? std::optional<std::string>(to_string(*filter.status))
+                                            : std::nullopt)
             .bind_optional(3, filter.event)
             .bind_optional(4, filter.recipient)
             .bind(5, static_cast<std::int64_t>(filter.limit));
@@ -304,8 +301,8 @@ Result<void> SqliteStore::retry(MessageId id, TimePoint now) {
             return fail(state.error());
         if (auto allowed = check_can_retry(id, state->status); !allowed)
             return allowed;
-        auto update =
-            connection.prepare("UPDATE messages SET status = ?2, next_attempt_at = ?3 WHERE id = ?1");
+        auto update = connection.prepare(
+            "UPDATE messages SET status = ?2, next_attempt_at = ?3 WHERE id = ?1");
         if (!update)
             return fail(update.error());
         return update->bind(1, id)
@@ -373,8 +370,8 @@ Result<void> SqliteStore::resume_sender(const std::string& sender) {
 
 Result<std::vector<SenderPause>> SqliteStore::sender_pauses() {
     std::lock_guard lock(reader_mutex_);
-    auto query = reader_->prepare(
-        "SELECT sender, paused_until, reason FROM sender_pauses ORDER BY sender");
+    auto query =
+        reader_->prepare("SELECT sender, paused_until, reason FROM sender_pauses ORDER BY sender");
     if (!query)
         return fail(query.error());
     std::vector<SenderPause> pauses;
