@@ -22,7 +22,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 field() { sed -E "s/.*$1=([0-9.]+).*/\1/"; }
 
 echo "outbox enqueue: $MESSAGES messages of ~4 KB per run, median of $REPS runs;" \
-     "$(stat -f -c %T "$work") on $(df --output=source "$work" | tail -1), $(nproc) cores"
+     "$(findmnt -n -o FSTYPE -T "$work") on $(findmnt -n -o SOURCE -T "$work"), $(nproc) cores"
 printf "%-10s %16s %16s %8s %12s\n" producers "group commit/s" "naive/s" ratio "rows/commit"
 for producers in 1 4 16; do
     group=() naive=() rows=()

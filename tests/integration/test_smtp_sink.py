@@ -22,7 +22,7 @@ class SmtpSinkTest(SmtpTestCase):
             sink.wait_for_messages(1)
             [message] = sink.dumped_messages()
             self.assertEqual(message["Subject"], "To the sink")
-            self.assertEqual(message["X-Mail-Args"].split()[0], "FROM:<noreply@example.com>")
+            self.assertEqual(message["X-Mail-Args"].split()[0], "<noreply@example.com>")
             html = message.get_body(preferencelist=("html",))
             self.assertIn("<p>Hi <b>there</b></p>", html.get_content())
 

@@ -60,7 +60,8 @@ TEST(ReplyKnowledgeBase, RulesAreCompleteAndIdsUnique) {
         EXPECT_FALSE(rule.cause.empty()) << rule.id;
         EXPECT_FALSE(rule.remediation.empty()) << rule.id;
         // A Microsoft Learn page, where one documents the reply.
-        EXPECT_TRUE(rule.reference.empty() || rule.reference.starts_with("https://learn.microsoft.com/"))
+        EXPECT_TRUE(rule.reference.empty() ||
+                    rule.reference.starts_with("https://learn.microsoft.com/"))
             << rule.id;
     }
 }

@@ -300,6 +300,21 @@ TEST_F(DispatcherTest, BackendExceptionIsATransientFailureAndTheWorkerGoesOn) {
     EXPECT_EQ(get(fine).status, Status::sent);
 }
 
+TEST_F(DispatcherTest, AnExceptionPastTheBackendDoesNotEndTheWorker) {
+    enqueue("first", priority::high);
+    enqueue("second");
+    auto dispatcher = make({.workers = 1, .batch = 1});
+    int calls = 0;
+    dispatcher->set_observer([&](const StoredMessage&, const Attempt&, const Outcome&) {
+        if (calls++ == 0)
+            throw std::runtime_error("metrics exploded");
+    });
+    ASSERT_TRUE(dispatcher->start(true).has_value());
+    dispatcher->wait();
+    EXPECT_EQ(script.sent(), (std::vector<std::string>{"first", "second"}));
+    EXPECT_EQ(calls, 2);
+}
+
 TEST_F(DispatcherTest, FactoryFailureStopsTheStart) {
     Dispatcher dispatcher(
         store,

@@ -174,7 +174,7 @@ TEST(RetryConfigFromSettings, ErrorsNameTheSettingAndValue) {
             << config.error().message;
     };
     check({{"TXMAIL_RETRY_MIN", "soon"}}, "TXMAIL_RETRY_MIN", "\"soon\"");
-    check({{"TXMAIL_RETRY_MIN", "0"}}, "TXMAIL_RETRY_MIN", "above zero");
+    check({{"TXMAIL_RETRY_MIN", "0"}}, "TXMAIL_RETRY_MIN", "must be at least 1ms (got \"0\")");
     check({{"TXMAIL_RETRY_MIN", "10min"}, {"TXMAIL_RETRY_MAX", "1min"}}, "TXMAIL_RETRY_MAX",
           "must not be below TXMAIL_RETRY_MIN (10m)");
     check({{"TXMAIL_RETRY_ATTEMPTS", "0"}}, "TXMAIL_RETRY_ATTEMPTS", "got 0");

@@ -1,6 +1,7 @@
 // Group commit (sqlite/group_commit.h): callers that arrive while a batch commits go out together
 // in one transaction; one caller's failure stays its own; a failed COMMIT fails the whole batch
-// and keeps nothing. Timing-free: the first batch is held open until the others have queued.
+// and keeps nothing; a lone caller is its own transaction. Timing-free: the first batch is held
+// open until the others have queued.
 #include "txmail/outbox/sqlite/group_commit.h"
 
 #include <gtest/gtest.h>
@@ -146,6 +147,20 @@ TEST_F(GroupCommitTest, AFailedCommitFailsEveryCallerInTheBatchAndKeepsNothing) 
     EXPECT_EQ(count_rows(), 1);
     ASSERT_TRUE(group.run(insert("after"))) << "the connection is usable again";
     EXPECT_EQ(count_rows(), 2);
+}
+
+TEST_F(GroupCommitTest, ALoneCallerThatFailsAfterWritingKeepsNothing) {
+    GroupCommit group(*connection, {});
+    auto result = group.run([](Connection& c) -> Result<void> {
+        if (auto written = insert("lone")(c); !written)
+            return written;
+        return fail(Error::invalid("value", "refused after writing"));
+    });
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().field, "value");
+    EXPECT_EQ(count_rows(), 0);
+    EXPECT_TRUE(group.run(insert("next")));
+    EXPECT_EQ(count_rows(), 1);
 }
 
 TEST_F(GroupCommitTest, AnExceptionInWorkBecomesThatCallersError) {

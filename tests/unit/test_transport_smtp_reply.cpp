@@ -22,7 +22,7 @@ TEST(SmtpReplyReader, JoinsAMultiLineReplyFedOneByteAtATime) {
     for (char c : wire)
         reader.feed(std::string_view(&c, 1));
     ASSERT_TRUE(reader.last());
-    EXPECT_EQ(reader.replies(), 1u);
+    EXPECT_EQ(reader.replies().size(), 1u);
     EXPECT_EQ(reader.last()->code, 535);
     EXPECT_EQ(reader.last()->lines.size(), 2u);
     EXPECT_EQ(reader.last()->enhanced_status(), "5.7.139");
@@ -36,27 +36,48 @@ TEST(SmtpReplyReader, KeepsTheLastOfSeveralReplies) {
     reader.feed("220 mail.example.com ESMTP\r\n250-mail.example.com\r\n250-SIZE 1000\r\n");
     EXPECT_EQ(reader.last()->code, 220);  // the EHLO reply is not complete yet
     reader.feed("250 HELP\r\n354 End data with <CR><LF>.<CR><LF>\r\n");
-    EXPECT_EQ(reader.replies(), 3u);
+    EXPECT_EQ(reader.replies().size(), 3u);
     EXPECT_EQ(reader.last()->code, 354);
     EXPECT_TRUE(reader.seen(354));
     EXPECT_TRUE(reader.seen(220));
     EXPECT_FALSE(reader.seen(250 + 1));
 }
 
+TEST(SmtpReplyReader, HandsOutPipelinedRepliesInOrder) {
+    SmtpReplyReader reader;
+    reader.feed("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n");
+    EXPECT_EQ(reader.take()->code, 250);
+    EXPECT_EQ(reader.take()->text(), "250 2.1.5 Ok");
+    EXPECT_EQ(reader.take()->code, 354);
+    EXPECT_FALSE(reader.take());
+    reader.feed("250 2.0.0 Ok: queued\r\n");
+    EXPECT_EQ(reader.take()->text(), "250 2.0.0 Ok: queued");
+}
+
 TEST(SmtpReplyReader, AcceptsBareLineFeedsAndCodeOnlyLines) {
     SmtpReplyReader reader;
-    reader.feed("221\n");
+    reader.feed("250\n");
     ASSERT_TRUE(reader.last());
-    EXPECT_EQ(reader.last()->code, 221);
-    EXPECT_EQ(reader.last()->text(), "221");
+    EXPECT_EQ(reader.last()->code, 250);
+    EXPECT_EQ(reader.last()->text(), "250");
     EXPECT_EQ(reader.last()->enhanced_status(), "");
+}
+
+TEST(SmtpReplyReader, TheAnswerToQuitDoesNotHideTheRefusal) {
+    // libcurl sends QUIT right after a refused MAIL FROM, inside the same transfer.
+    SmtpReplyReader reader;
+    reader.feed("550 5.7.60 SMTP; Client does not have permissions to send as this sender\r\n");
+    reader.feed("221 2.0.0 Bye\r\n");
+    ASSERT_TRUE(reader.last());
+    EXPECT_EQ(reader.last()->code, 550);
+    EXPECT_TRUE(reader.seen(221));
 }
 
 TEST(SmtpReplyReader, IgnoresLinesThatAreNotReplies) {
     SmtpReplyReader reader;
     reader.feed("hello there\r\n25\r\n2500 wrong\r\nabc 250\r\n");
     EXPECT_FALSE(reader.last());
-    EXPECT_EQ(reader.replies(), 0u);
+    EXPECT_EQ(reader.replies().size(), 0u);
 }
 
 TEST(SmtpReplyReader, ResetForgetsEverythingIncludingAPartialLine) {

@@ -3,8 +3,7 @@
 #include <algorithm>
 
 #include "txmail/config/settings.h"
-#include "txmail/outbox/duration_setting.h"
-#include "txmail/util/duration.h"
+#include "txmail/outbox/setting_bounds.h"
 
 namespace txmail::outbox {
 
@@ -16,15 +15,10 @@ Result<BreakerConfig> breaker_config_from(const config::Settings& settings) {
     auto max = duration_setting(settings, "TXMAIL_SENDER_PAUSE_MAX", config.max_pause);
     if (!max)
         return fail(max.error());
-    if (*first <= std::chrono::milliseconds::zero())
-        return fail(Error::config(
-            "TXMAIL_SENDER_PAUSE_MIN",
-            "TXMAIL_SENDER_PAUSE_MIN must be above zero (got " + format_duration(*first) + ")"));
-    if (*max < *first)
-        return fail(Error::config("TXMAIL_SENDER_PAUSE_MAX",
-                                  "TXMAIL_SENDER_PAUSE_MAX (" + format_duration(*max) +
-                                      ") must not be below TXMAIL_SENDER_PAUSE_MIN (" +
-                                      format_duration(*first) + ")"));
+    if (auto ordered =
+            require_not_below("TXMAIL_SENDER_PAUSE_MAX", *max, "TXMAIL_SENDER_PAUSE_MIN", *first);
+        !ordered)
+        return fail(ordered.error());
     config.first_pause = *first;
     config.max_pause = *max;
     return config;

@@ -242,8 +242,10 @@ void Dispatcher::handle(Worker& worker, const StoredMessage& message) {
         send(worker, message);
     } catch (const std::exception& e) {
         // Past the backend call (which cannot throw): a store or observer fault. The lease
-        // expires and the message is due again; the worker carries on.
+        // expires and the message is due again; the worker carries on. A probe that never
+        // reported must not leave its sender half-open for good.
         spdlog::error("outbox: worker {} message {}: {}", worker.id, message.id, e.what());
+        breaker_.on_inconclusive(sender, time_.now());
     }
 }
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "txmail/config/settings.h"
-#include "txmail/outbox/duration_setting.h"
+#include "txmail/outbox/setting_bounds.h"
 #include "txmail/transport/backend.h"
 
 namespace txmail::outbox {
@@ -20,29 +20,19 @@ SenderLimits sender_limits_for(const microsoft365::ProviderLimits& limits) {
 
 Result<DispatcherOptions> dispatcher_options_from(const config::Settings& settings) {
     DispatcherOptions options;
-    auto workers = settings.get_int("TXMAIL_WORKERS", options.workers);
+    auto workers = int_setting(settings, "TXMAIL_WORKERS", options.workers, 1, 256);
     if (!workers)
         return fail(workers.error());
-    if (*workers < 1 || *workers > 256)
-        return fail(Error::config(
-            "TXMAIL_WORKERS",
-            "TXMAIL_WORKERS must be between 1 and 256 (got " + std::to_string(*workers) + ")"));
-    options.workers = static_cast<int>(*workers);
-
-    auto lease = duration_setting(settings, "TXMAIL_LEASE", options.lease_for);
+    options.workers = *workers;
+    // A lease must outlast one send (EMAIL_TIMEOUT per command), or a slow send is sent twice.
+    auto lease =
+        duration_setting(settings, "TXMAIL_LEASE", options.lease_for, std::chrono::seconds(1));
     if (!lease)
         return fail(lease.error());
-    if (*lease < std::chrono::seconds(1))
-        return fail(Error::config("TXMAIL_LEASE", "TXMAIL_LEASE must be at least 1s (got \"" +
-                                                      settings.get_or("TXMAIL_LEASE", "") + "\")"));
     options.lease_for = *lease;
     auto idle = duration_setting(settings, "TXMAIL_DISPATCH_IDLE", options.idle_wait);
     if (!idle)
         return fail(idle.error());
-    if (*idle <= std::chrono::milliseconds::zero())
-        return fail(Error::config("TXMAIL_DISPATCH_IDLE",
-                                  "TXMAIL_DISPATCH_IDLE must be above zero (got \"" +
-                                      settings.get_or("TXMAIL_DISPATCH_IDLE", "") + "\")"));
     options.idle_wait = *idle;
 
     auto retry = retry_config_from(settings);

@@ -5,7 +5,7 @@
 #include <random>
 
 #include "txmail/config/settings.h"
-#include "txmail/outbox/duration_setting.h"
+#include "txmail/outbox/setting_bounds.h"
 #include "txmail/util/duration.h"
 
 namespace txmail::outbox {
@@ -48,26 +48,14 @@ Result<RetryConfig> retry_config_from(const config::Settings& settings) {
             return fail(value.error());
         *field = *value;
     }
-    auto attempts = settings.get_int("TXMAIL_RETRY_ATTEMPTS", config.max_attempts);
+    auto attempts = int_setting(settings, "TXMAIL_RETRY_ATTEMPTS", config.max_attempts, 1, 1000);
     if (!attempts)
         return fail(attempts.error());
-    if (*attempts < 1 || *attempts > 1000)
-        return fail(Error::config("TXMAIL_RETRY_ATTEMPTS",
-                                  "TXMAIL_RETRY_ATTEMPTS must be between 1 and 1000 (got " +
-                                      std::to_string(*attempts) + ")"));
-    config.max_attempts = static_cast<int>(*attempts);
-    if (config.min_delay <= milliseconds::zero())
-        return fail(Error::config("TXMAIL_RETRY_MIN", "TXMAIL_RETRY_MIN must be above zero (got " +
-                                                          format_duration(config.min_delay) + ")"));
-    if (config.max_delay < config.min_delay)
-        return fail(Error::config("TXMAIL_RETRY_MAX", "TXMAIL_RETRY_MAX (" +
-                                                          format_duration(config.max_delay) +
-                                                          ") must not be below TXMAIL_RETRY_MIN (" +
-                                                          format_duration(config.min_delay) + ")"));
-    if (config.max_age <= milliseconds::zero())
-        return fail(
-            Error::config("TXMAIL_RETRY_MAX_AGE", "TXMAIL_RETRY_MAX_AGE must be above zero (got " +
-                                                      format_duration(config.max_age) + ")"));
+    config.max_attempts = *attempts;
+    if (auto ordered = require_not_below("TXMAIL_RETRY_MAX", config.max_delay, "TXMAIL_RETRY_MIN",
+                                         config.min_delay);
+        !ordered)
+        return fail(ordered.error());
     return config;
 }
 

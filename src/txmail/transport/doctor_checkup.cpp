@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <functional>
-#include <memory>
 
 #include "txmail/config/settings.h"
 #include "txmail/mail/address.h"
@@ -13,7 +12,6 @@
 #include "txmail/microsoft365/client_credentials_token_source.h"
 #include "txmail/microsoft365/diagnosis.h"
 #include "txmail/microsoft365/oauth_settings.h"
-#include "txmail/microsoft365/provider_limits.h"
 #include "txmail/transport/backend.h"
 #include "txmail/transport/doctor_target.h"
 #include "txmail/transport/probe_connection.h"

@@ -89,9 +89,11 @@ void SmtpReplyReader::take_line(std::string_view line) {
         current_.lines.emplace_back(line.size() > 4 ? line.substr(4) : std::string_view{});
     if (more)
         return;
-    codes_.push_back(code);
-    ++replies_;
-    last_ = std::move(current_);
+    // 221 answers the QUIT libcurl sends when it gives up on a connection after a refusal: the
+    // refusal, not the goodbye, is what the caller needs.
+    if (code != 221)
+        last_ = current_;
+    replies_.push_back(std::move(current_));
     current_ = SmtpReply{};
 }
 
@@ -99,12 +101,18 @@ void SmtpReplyReader::reset() {
     partial_.clear();
     current_ = SmtpReply{};
     last_.reset();
-    codes_.clear();
-    replies_ = 0;
+    replies_.clear();
+    taken_ = 0;
+}
+
+std::optional<SmtpReply> SmtpReplyReader::take() {
+    if (taken_ >= replies_.size())
+        return std::nullopt;
+    return replies_[taken_++];
 }
 
 bool SmtpReplyReader::seen(int code) const {
-    return std::ranges::find(codes_, code) != codes_.end();
+    return std::ranges::any_of(replies_, [code](const SmtpReply& r) { return r.code == code; });
 }
 
 ErrorKind reply_kind(int code) {

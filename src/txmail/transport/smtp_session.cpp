@@ -1,8 +1,13 @@
 #include "txmail/transport/smtp_session.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
+
+#include "txmail/transport/idle_watchdog.h"
 
 namespace txmail::transport {
 namespace {
@@ -26,15 +31,7 @@ std::size_t read_body(char* buffer, std::size_t size, std::size_t count, void* u
     return n;
 }
 
-// Only what the server says. CURLINFO_HEADER_OUT (our commands, AUTH included), DATA_OUT (the
-// message) and TEXT (libcurl's own notes) are dropped unread.
-int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
-    if (type == CURLINFO_HEADER_IN)
-        static_cast<SmtpReplyReader*>(user)->feed({data, size});
-    return 0;
-}
-
-// libcurl's timeouts for replies and stalls take whole seconds: round up, so the bound holds.
+// libcurl's reply timeout takes whole seconds; it is only the fallback behind the watchdog.
 long whole_seconds(std::chrono::milliseconds timeout) {
     return std::max(1L, static_cast<long>((timeout.count() + 999) / 1000));
 }
@@ -58,15 +55,19 @@ class Recipients {
 }  // namespace
 
 struct SmtpSession::Handle {
+    explicit Handle(std::chrono::milliseconds timeout) : watchdog(timeout) {}
+    ~Handle() {
+        if (curl != nullptr) {
+            watchdog.arm();  // QUIT to a server that stopped answering must not hang us
+            curl_easy_cleanup(curl);
+        }
+    }
+
+    IdleWatchdog watchdog;  // EMAIL_TIMEOUT between any two signs of progress
     CURL* curl = nullptr;
     SmtpReplyReader reader;
     Upload upload;
     char error[CURL_ERROR_SIZE] = {};
-
-    ~Handle() {
-        if (curl != nullptr)
-            curl_easy_cleanup(curl);  // QUIT on the open connection, if any
-    }
 
     // Remembers the first option libcurl refuses, so setup reads as a plain list.
     template <class T>
@@ -78,9 +79,35 @@ struct SmtpSession::Handle {
     CURLcode first_refusal = CURLE_OK;
 };
 
+namespace {
+
+// Every event libcurl traces is progress for the watchdog. Of their content only what the server
+// says is read: CURLINFO_HEADER_OUT (our commands, AUTH included), DATA_OUT (the message) and
+// TEXT (libcurl's own notes) are dropped unread.
+int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
+    auto* handle = static_cast<SmtpSession::Handle*>(user);
+    handle->watchdog.activity();
+    if (type == CURLINFO_HEADER_IN)
+        handle->reader.feed({data, size});
+    return 0;
+}
+
+curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+    const int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (fd >= 0)
+        static_cast<SmtpSession::Handle*>(user)->watchdog.watch_socket(fd);
+    return fd >= 0 ? fd : CURL_SOCKET_BAD;
+}
+
+int on_close_socket(void* user, curl_socket_t fd) {
+    return static_cast<SmtpSession::Handle*>(user)->watchdog.close_socket(fd);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<SmtpSession>> SmtpSession::create(const SmtpOptions& options) {
     global_init_once();
-    auto handle = std::make_unique<Handle>();
+    auto handle = std::make_unique<Handle>(options.timeout);
     handle->curl = curl_easy_init();
     if (handle->curl == nullptr)
         return fail(Error::internal("libcurl could not create a handle"));
@@ -95,14 +122,17 @@ Result<std::unique_ptr<SmtpSession>> SmtpSession::create(const SmtpOptions& opti
     h.set(CURLOPT_READDATA, &h.upload);
     h.set(CURLOPT_VERBOSE, 1L);  // only so that libcurl calls on_debug; nothing is printed
     h.set(CURLOPT_DEBUGFUNCTION, on_debug);
-    h.set(CURLOPT_DEBUGDATA, &h.reader);
+    h.set(CURLOPT_DEBUGDATA, &h);
+    h.set(CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+    h.set(CURLOPT_OPENSOCKETDATA, &h);
+    h.set(CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+    h.set(CURLOPT_CLOSESOCKETDATA, &h);
     h.set(CURLOPT_TCP_KEEPALIVE, 1L);
 
-    // EMAIL_TIMEOUT: the connect (TCP and implicit TLS), every reply, and any stall in between.
+    // EMAIL_TIMEOUT: the watchdog ends any wait (connect, TLS, a reply, a stalled upload) that
+    // goes that long without progress; libcurl's own limits stay as a fallback.
     h.set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.timeout.count()));
-    h.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, whole_seconds(options.timeout));
-    h.set(CURLOPT_LOW_SPEED_LIMIT, 1L);
-    h.set(CURLOPT_LOW_SPEED_TIME, whole_seconds(options.timeout));
+    h.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, whole_seconds(options.timeout) + 1);
 
     // TLS: verification is libcurl's default and stays on; there is deliberately no way off.
     if (options.tls == SmtpTls::starttls)
@@ -152,7 +182,17 @@ std::expected<std::string, SmtpTransferFailure> SmtpSession::transfer(
         h.set(CURLOPT_XOAUTH2_BEARER, how.bearer->c_str());
     h.set(CURLOPT_FRESH_CONNECT, how.fresh_connection ? 1L : 0L);
 
-    const CURLcode code = h.first_refusal != CURLE_OK ? h.first_refusal : curl_easy_perform(h.curl);
+    CURLcode code = h.first_refusal;
+    if (code == CURLE_OK) {
+        h.watchdog.arm();
+        code = curl_easy_perform(h.curl);
+        // The watchdog's shutdown shows up as a broken connection; say what really happened.
+        if (h.watchdog.disarm() && code != CURLE_OK) {
+            code = CURLE_OPERATION_TIMEDOUT;
+            std::snprintf(h.error, sizeof h.error, "no progress for %lld ms",
+                          static_cast<long long>(h.watchdog.limit().count()));
+        }
+    }
     h.first_refusal = CURLE_OK;
     curl_easy_setopt(h.curl, CURLOPT_MAIL_RCPT, nullptr);  // the list dies with this scope
 

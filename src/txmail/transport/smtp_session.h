@@ -9,7 +9,9 @@
 //
 // The server's replies are read from libcurl's debug callback, CURLINFO_HEADER_IN only: the
 // commands we send (CURLINFO_HEADER_OUT) carry AUTH credentials and are never looked at, nor is
-// anything else libcurl traces. Nothing here logs.
+// anything else libcurl traces. Nothing here logs. EMAIL_TIMEOUT is enforced by an IdleWatchdog
+// (idle_watchdog.h): no progress for that long, on a command, a reply or the data, ends the
+// transfer, reported as a timeout.
 #pragma once
 
 #include <cstddef>
@@ -42,8 +44,9 @@ class SmtpSession {
 
     std::size_t connections_opened() const { return connections_opened_; }
 
+    struct Handle;  // libcurl's handle and what its callbacks reach (smtp_session.cpp)
+
   private:
-    struct Handle;
     explicit SmtpSession(std::unique_ptr<Handle> handle);
 
     std::unique_ptr<Handle> handle_;

@@ -196,6 +196,11 @@ class _Handler:
             server.loop.call_soon(server.transport.close)
         return rule.text
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        # aiosmtpd announces "AUTH" with no mechanism when all are excluded: not a real server's.
+        session.host_name = hostname
+        return [line for line in responses if line.rstrip() != "250-AUTH"]
+
     async def handle_AUTH(self, server, session, envelope, args):
         return self._scripted(server, "AUTH", " ".join(args))
 

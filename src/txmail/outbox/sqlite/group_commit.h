@@ -12,8 +12,15 @@
 // - a failed BEGIN or COMMIT fails every caller in the batch, and nothing of it is kept.
 // Work runs on the leader's thread while its own caller waits, so it may capture by reference.
 // max_batch = 1 gives the naive baseline (one transaction and fsync per caller).
+//
+// Gathering (as PostgreSQL's commit_delay): without it, N steady producers split into two halves
+// that take turns, since the callers of one commit are still waking up when the next leader
+// starts. So a leader first waits, at most as long as the last commit took (and never over
+// max_gather_wait), until as many callers are queued as took part in the last round (its batch
+// plus those that queued meanwhile). A lone caller never waits: it was the whole last round.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -29,6 +36,7 @@ class GroupCommit {
     using Work = std::function<Result<void>(Connection&)>;
     struct Options {
         std::size_t max_batch = 512;  // bounds how long one commit holds the write lock
+        std::chrono::microseconds max_gather_wait{2000};
     };
 
     // `connection` is used only by the current leader; nothing else may write through it.
@@ -46,15 +54,20 @@ class GroupCommit {
         bool done = false;
     };
 
+    void gather(std::unique_lock<std::mutex>& lock);
     void write_batch(const std::vector<Item*>& batch);
-    Result<void> run_in_savepoint(const Work& work);
+    Result<void> run_work(const Work& work);  // exceptions become errors
 
     Connection& connection_;
     Options options_;
     mutable std::mutex mutex_;
     std::condition_variable finished_;
+    std::condition_variable arrived_;  // a gathering leader waits on it
     std::vector<Item*> queue_;
     bool leader_active_ = false;
+    bool leader_gathering_ = false;
+    std::size_t last_round_ = 1;  // callers in the last round: what a leader gathers for
+    std::chrono::steady_clock::duration last_commit_{};
     std::uint64_t transactions_ = 0;
 };
 
