@@ -70,6 +70,32 @@ class ReplyClassificationTest(SmtpTestCase):
         self.assertEqual(server.messages, [], "all recipients or none")
 
 
+class PipelinedReplyClassificationTest(ReplyClassificationTest):
+    """The same against a server that offers PIPELINING; and there, a recipient refused after
+    DATA was already accepted in the same group: the connection is dropped before the final dot,
+    so nobody gets the message, and the next message goes on a new connection."""
+
+    def server(self, **kwargs):
+        kwargs.setdefault("pipelining", True)
+        return super().server(**kwargs)
+
+    def test_a_refused_recipient_after_pipelined_data_drops_the_transaction(self):
+        server = self.server()
+        server.reply("RCPT", "550 5.1.1 <gone@example.com>: Recipient address rejected",
+                     when=lambda argument: "gone@" in argument, times=1)
+        results, summary, _ = self.tool(server.txmail_settings(), "--count", 2,
+                                        "--to", "user@example.com, gone@example.com")
+        self.assertFalse(results[0]["ok"])
+        self.assertEqual(results[0]["code"], 550)
+        self.assertTrue(results[1]["ok"], results[1])
+        [received] = server.wait_for_messages(1)
+        self.assertEqual(received.parsed()["Subject"], "Batch message 2")
+        self.assertEqual(received.connection, 2)
+        self.assertEqual(summary["connections_opened"], 2)
+        verbs = server.commands
+        self.assertIn((1, "DATA"), verbs, "DATA was pipelined with the refused RCPT")
+
+
 class ConnectionTroubleTest(SmtpTestCase):
     def test_connection_closed_in_the_middle_of_data_is_transient(self):
         server = self.server()

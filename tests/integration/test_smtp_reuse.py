@@ -84,5 +84,13 @@ class ConnectionReuseTest(SmtpTestCase):
         self.assertEqual(summary["connections_opened"], 1)
 
 
+class PipelinedConnectionReuseTest(ConnectionReuseTest):
+    """The same, with a server that offers PIPELINING: MAIL, RCPT and DATA go in one write."""
+
+    def server(self, **kwargs):
+        kwargs.setdefault("pipelining", True)
+        return super().server(**kwargs)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -48,14 +48,13 @@ TEST(SecurityEventText, AHostileValueCannotForgeFieldsOrLines) {
 }
 
 TEST(SecurityEventJson, IsAnObjectWithTypedFields) {
-    const auto json =
-        nlohmann::json::parse(format_security_event(sample_event(), LogFormat::json));
+    const auto json = nlohmann::json::parse(format_security_event(sample_event(), LogFormat::json));
     EXPECT_EQ(json["event"], "send");
     EXPECT_EQ(json["to"], (nlohmann::json{"a@example.com", "b@example.com"}));
     EXPECT_EQ(json["code"], 450);
     EXPECT_FALSE(json.contains("message_id"));
-    EXPECT_TRUE(format_security_event(sample_event(), LogFormat::json).starts_with(
-        R"({"event":"send","backend":"smtp",)"));
+    EXPECT_TRUE(format_security_event(sample_event(), LogFormat::json)
+                    .starts_with(R"({"event":"send","backend":"smtp",)"));
 }
 
 TEST(SecurityEventJson, InvalidUtf8IsReplacedNotThrown) {

@@ -31,6 +31,12 @@ TEST(DispatcherOptions, ExchangeOnlinePacesThirtyAMinuteOnThreeConnections) {
     EXPECT_DOUBLE_EQ(*options->limits.messages_per_second, 0.5);
     EXPECT_EQ(options->limits.max_concurrent, 3);
     EXPECT_EQ(options->workers, 3) << "each worker holds a connection to the mailbox";
+    const auto asked =
+        dispatcher_options_from(config::Settings::from_map({{"EMAIL_BACKEND", "smtp"},
+                                                            {"EMAIL_HOST", "smtp.office365.com"}}),
+                                10);
+    ASSERT_TRUE(asked.has_value());
+    EXPECT_EQ(asked->workers, 3) << "--workers is capped too";
 }
 
 TEST(DispatcherOptions, RateLimitSettingOverridesTheProvider) {
@@ -50,6 +56,7 @@ TEST(DispatcherOptions, ReadsTheDispatcherKnobs) {
         {{"TXMAIL_WORKERS", "4"}, {"TXMAIL_LEASE", "30s"}, {"TXMAIL_DISPATCH_IDLE", "250ms"}});
     ASSERT_TRUE(options.has_value()) << options.error().describe();
     EXPECT_EQ(options->workers, 4);
+    EXPECT_EQ(dispatcher_options_from(config::Settings::from_map({}), 6)->workers, 6);
     EXPECT_EQ(options->lease_for, 30s);
     EXPECT_EQ(options->idle_wait, 250ms);
 }

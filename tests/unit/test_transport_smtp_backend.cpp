@@ -37,9 +37,9 @@ SmtpOptions unreachable() {
 
 TEST(SmtpBackend, NoServerIsTransientAndEndsTheBatchAfterOneTry) {
     SmtpBackend backend(unreachable());
-    std::vector<mail::RenderedMessage> batch = {
-        testing::rendered_message("1"), testing::rendered_message("2"),
-        testing::rendered_message("3")};
+    std::vector<mail::RenderedMessage> batch = {testing::rendered_message("1"),
+                                                testing::rendered_message("2"),
+                                                testing::rendered_message("3")};
     auto results = backend.send_messages(batch);
     ASSERT_EQ(results.size(), 3u);
     for (const auto& result : results) {

@@ -46,8 +46,9 @@ TEST(ClassifyFailure, AuthenticationRefusalKeepsTheServersWords) {
 
 TEST(ClassifyFailure, NamesWhichCommandWasRefused) {
     EXPECT_EQ(classify_failure(failed(CURLE_SEND_ERROR, "MAIL failed: 550",
-                                      SmtpReply{550, {"5.7.60 SMTP; Client does not have "
-                                                      "permissions to send as this sender"}}),
+                                      SmtpReply{550,
+                                                {"5.7.60 SMTP; Client does not have "
+                                                 "permissions to send as this sender"}}),
                                options())
                   .message,
               "the server refused the sender (smtp.example.com:587)");
@@ -104,10 +105,10 @@ TEST(ClassifyFailure, MissingStartTlsIsAConfigErrorAndNothingWasSent) {
 }
 
 TEST(ClassifyFailure, CertificateThatDoesNotVerifyPointsAtTheCaSetting) {
-    const Error error = classify_failure(
-        failed(CURLE_PEER_FAILED_VERIFICATION,
-               "SSL certificate problem: unable to get local issuer certificate"),
-        options());
+    const Error error =
+        classify_failure(failed(CURLE_PEER_FAILED_VERIFICATION,
+                                "SSL certificate problem: unable to get local issuer certificate"),
+                         options());
     EXPECT_EQ(error.kind, ErrorKind::config);
     EXPECT_EQ(error.field, "EMAIL_SSL_CAFILE");
     EXPECT_NE(error.message.find("set EMAIL_SSL_CAFILE"), std::string::npos);
@@ -115,13 +116,12 @@ TEST(ClassifyFailure, CertificateThatDoesNotVerifyPointsAtTheCaSetting) {
 
 TEST(ClassifyFailure, UnreachableServerIsTransient) {
     const Error error = classify_failure(
-        failed(CURLE_COULDNT_CONNECT, "Failed to connect to smtp.example.com port 587"),
-        options());
+        failed(CURLE_COULDNT_CONNECT, "Failed to connect to smtp.example.com port 587"), options());
     EXPECT_EQ(error.kind, ErrorKind::transient);
-    EXPECT_EQ(classify_failure(failed(CURLE_COULDNT_RESOLVE_HOST, "Could not resolve host"),
-                               options())
-                  .field,
-              "EMAIL_HOST");
+    EXPECT_EQ(
+        classify_failure(failed(CURLE_COULDNT_RESOLVE_HOST, "Could not resolve host"), options())
+            .field,
+        "EMAIL_HOST");
 }
 
 TEST(ClassifyFailure, UnknownLibcurlTroubleIsInternal) {

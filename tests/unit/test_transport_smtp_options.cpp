@@ -47,9 +47,8 @@ TEST(SmtpOptions, UseTlsIsStartTlsAndUseSslIsImplicitTls) {
     EXPECT_EQ(starttls->summary(),
               "smtp.office365.com:587 with STARTTLS, password as noreply@example.com");
 
-    auto implicit = load({{"EMAIL_HOST", "mail.example.com"},
-                          {"EMAIL_PORT", "465"},
-                          {"EMAIL_USE_SSL", "true"}});
+    auto implicit = load(
+        {{"EMAIL_HOST", "mail.example.com"}, {"EMAIL_PORT", "465"}, {"EMAIL_USE_SSL", "true"}});
     ASSERT_TRUE(implicit) << implicit.error().describe();
     EXPECT_EQ(implicit->tls, SmtpTls::implicit);
     EXPECT_EQ(implicit->url(), "smtps://mail.example.com:465");

@@ -35,6 +35,7 @@ int run(int argc, char** argv, Context& context) {
     add_enqueue_command(app, context);
     add_outbox_command(app, context);
     add_migrate_command(app, context);
+    add_serve_command(app, context);
 
     // The boundary: nothing escapes as an exception; every failure is one `txmail: ...` line.
     try {

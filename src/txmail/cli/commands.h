@@ -21,5 +21,6 @@ void add_notify_command(CLI::App& app, Context& context);
 void add_enqueue_command(CLI::App& app, Context& context);
 void add_outbox_command(CLI::App& app, Context& context);
 void add_migrate_command(CLI::App& app, Context& context);
+void add_serve_command(CLI::App& app, Context& context);
 
 }  // namespace txmail::cli

@@ -17,6 +17,7 @@
 #include "txmail/cli/commands.h"
 #include "txmail/cli/context.h"
 #include "txmail/cli/outbox_store.h"
+#include "txmail/cli/shutdown_signals.h"
 #include "txmail/outbox/dispatcher_options.h"
 #include "txmail/transport/backend.h"
 
@@ -26,36 +27,6 @@ namespace {
 struct DispatchOptions {
     std::optional<int> workers;
     bool once = false;
-};
-
-// Blocks SIGTERM and SIGINT in the calling thread, so that the worker threads started after it
-// inherit the mask and only wait_for() sees the signals (no handler runs on a worker).
-class ShutdownSignals {
-  public:
-    ShutdownSignals() {
-        sigemptyset(&set_);
-        sigaddset(&set_, SIGTERM);
-        sigaddset(&set_, SIGINT);
-        pthread_sigmask(SIG_BLOCK, &set_, &previous_);
-    }
-    ~ShutdownSignals() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
-    ShutdownSignals(const ShutdownSignals&) = delete;
-    ShutdownSignals& operator=(const ShutdownSignals&) = delete;
-
-    // The signal received within `timeout`, or nullopt.
-    std::optional<int> wait_for(std::chrono::milliseconds timeout) const {
-        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
-        const timespec wait{static_cast<time_t>(seconds.count()),
-                            static_cast<long>((timeout - seconds).count() * 1'000'000)};
-        const int signal = sigtimedwait(&set_, nullptr, &wait);
-        if (signal > 0)
-            return signal;
-        return std::nullopt;
-    }
-
-  private:
-    sigset_t set_{};
-    sigset_t previous_{};
 };
 
 void print_summary(Context& context, const outbox::Dispatcher& dispatcher) {
@@ -72,17 +43,8 @@ void print_summary(Context& context, const outbox::Dispatcher& dispatcher) {
 
 int dispatch(Context& context, const DispatchOptions& options) {
     const config::Settings& settings = context.settings();
-    outbox::DispatcherOptions dispatcher_options =
-        require(outbox::dispatcher_options_from(settings), exit_usage);
-    if (options.workers) {
-        if (*options.workers < 1 || *options.workers > 256)
-            throw CommandFailure(Error::invalid("--workers",
-                                                "--workers must be between 1 and 256 "
-                                                "(got " +
-                                                    std::to_string(*options.workers) + ")"),
-                                 exit_usage);
-        dispatcher_options.workers = *options.workers;
-    }
+    const outbox::DispatcherOptions dispatcher_options =
+        require(outbox::dispatcher_options_from(settings, options.workers), exit_usage);
     const std::unique_ptr<outbox::Store> store = open_outbox(context);
 
     const ShutdownSignals signals;  // before any worker thread exists
@@ -112,8 +74,10 @@ void add_dispatch_command(CLI::App& app, Context& context) {
     auto options = std::make_shared<DispatchOptions>();
     CLI::App* command = app.add_subcommand(
         "dispatch", "Deliver the outbox: run the dispatcher's workers until SIGTERM");
-    command->add_option("--workers", options->workers,
-                        "Worker threads, each with its own connection (default: TXMAIL_WORKERS)");
+    command
+        ->add_option("--workers", options->workers,
+                     "Worker threads, each with its own connection (default: TXMAIL_WORKERS)")
+        ->check(CLI::Range(1, 256));
     command->add_flag("--once", options->once, "Send what is due now, then exit");
     on_run(*command, context, [&context, options] { return dispatch(context, *options); });
 }

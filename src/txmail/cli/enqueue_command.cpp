@@ -16,8 +16,7 @@
 #include "txmail/cli/context.h"
 #include "txmail/cli/notification_input.h"
 #include "txmail/cli/outbox_store.h"
-#include "txmail/mail/mime_writer.h"
-#include "txmail/notify/event_catalogue.h"
+#include "txmail/service/notifier.h"
 
 namespace txmail::cli {
 namespace {
@@ -31,12 +30,10 @@ struct EnqueueOptions {
 
 int enqueue(Context& context, const EnqueueOptions& options) {
     const mail::Message message = render_notification(context, options.input);
-    outbox::NewMessage queued;
-    queued.event = options.input.event;
-    queued.message = require(mail::prepare(message), exit_usage);
-    queued.priority = options.priority.value_or(
-        require(notify::lookup_event(options.input.event), exit_usage)->default_priority);
-    queued.idempotency_key = options.idempotency_key;
+    const outbox::NewMessage queued = require(
+        service::to_new_message(options.input.event, message, options.idempotency_key,
+                                options.priority),
+        exit_usage);
 
     auto store = open_outbox(context);
     auto enqueued = store->enqueue(queued);

@@ -27,7 +27,7 @@ std::string timestamp(std::chrono::system_clock::time_point time) {
         std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count() %
         1000;
     const std::string digits = std::to_string(1000 + millis);  // "1007" -> ".007"
-    out.insert(out.size() - 1, "." + digits.substr(1));      // before the "Z"
+    out.insert(out.size() - 1, "." + digits.substr(1));        // before the "Z"
     return out;
 }
 
@@ -38,10 +38,10 @@ class JsonFormatter final : public spdlog::formatter {
     void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
         const std::string_view payload(msg.payload.data(), msg.payload.size());
         const auto level = spdlog::level::to_string_view(msg.level);
-        std::string line = "{\"ts\":\"" + timestamp(msg.time) +
-                           "\",\"level\":" + json_string({level.data(), level.size()}) +
-                           ",\"logger\":" +
-                           json_string({msg.logger_name.data(), msg.logger_name.size()});
+        std::string line =
+            "{\"ts\":\"" + timestamp(msg.time) +
+            "\",\"level\":" + json_string({level.data(), level.size()}) +
+            ",\"logger\":" + json_string({msg.logger_name.data(), msg.logger_name.size()});
         if (payload_ == Payload::event && payload.size() >= 2 && payload.front() == '{' &&
             payload.back() == '}') {
             if (payload.size() > 2)
@@ -81,10 +81,10 @@ LogFormat current_log_format() {
 std::unique_ptr<spdlog::formatter> make_formatter(LogFormat format, Payload payload) {
     if (format == LogFormat::json)
         return std::make_unique<JsonFormatter>(payload);
-    return std::make_unique<spdlog::pattern_formatter>(
-        payload == Payload::event ? "%Y-%m-%dT%H:%M:%S.%eZ [%l] [%n] %v"
-                                  : "%Y-%m-%dT%H:%M:%S.%eZ [%l] %v",
-        spdlog::pattern_time_type::utc);
+    return std::make_unique<spdlog::pattern_formatter>(payload == Payload::event
+                                                           ? "%Y-%m-%dT%H:%M:%S.%eZ [%l] [%n] %v"
+                                                           : "%Y-%m-%dT%H:%M:%S.%eZ [%l] %v",
+                                                       spdlog::pattern_time_type::utc);
 }
 
 void configure_logging(LogFormat format) {

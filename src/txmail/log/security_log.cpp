@@ -25,11 +25,11 @@ bool is_empty(const FieldValue& value) {
 // Bare when it cannot be misread (no space, quote, backslash, '=' or control character), else
 // quoted and escaped: a subject holding "\n... outcome=sent" stays inside its own value.
 std::string text_value(std::string_view value) {
-    const bool bare = !value.empty() && value.size() <= kMaxTextValue &&
-                      std::ranges::none_of(value, [](char c) {
-                          const auto u = static_cast<unsigned char>(c);
-                          return u <= 0x20 || u == 0x7f || c == '"' || c == '\\' || c == '=';
-                      });
+    const bool bare =
+        !value.empty() && value.size() <= kMaxTextValue && std::ranges::none_of(value, [](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return u <= 0x20 || u == 0x7f || c == '"' || c == '\\' || c == '=';
+        });
     return bare ? std::string(value) : printable_quoted(value, kMaxTextValue);
 }
 

@@ -264,8 +264,8 @@ void Dispatcher::send(Worker& worker, const StoredMessage& message) {
     attempt.backend = std::string(worker.backend->name());
     const auto started = std::chrono::steady_clock::now();
     transport::SendResult result = call_backend(*worker.backend, message.message);
-    attempt.duration =
-        std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    attempt.duration = std::chrono::duration_cast<milliseconds>(elapsed);
     limiter_.release(sender);
     if (limiter_.limits().max_concurrent)
         notify();  // a worker may be waiting for this sender's slot
@@ -277,8 +277,8 @@ void Dispatcher::send(Worker& worker, const StoredMessage& message) {
         if (breaker_.on_sender_ok(sender) == Change::closed)
             resume(sender);
         stats_.record_delivery(finished - message.created_at);
-        record(worker, message, attempt, result, Outcome{Outcome::Kind::sent, {}, {}},
-               AttemptResult::sent);
+        stats_.record(message.event, attempt.backend, AttemptResult::sent, elapsed);
+        record(worker, message, attempt, result, Outcome{Outcome::Kind::sent, {}, {}});
         return;
     }
 
@@ -302,7 +302,8 @@ void Dispatcher::send(Worker& worker, const StoredMessage& message) {
     const AttemptResult counted = scope == FailureScope::sender         ? AttemptResult::held
                                   : outcome.kind == Outcome::Kind::dead ? AttemptResult::dead
                                                                         : AttemptResult::retried;
-    record(worker, message, attempt, result, outcome, counted);
+    stats_.record(message.event, attempt.backend, counted, elapsed);
+    record(worker, message, attempt, result, outcome);
 }
 
 TimePoint Dispatcher::hold_sender(const std::string& sender, TimePoint now,
@@ -332,13 +333,11 @@ void Dispatcher::resume(const std::string& sender) {
 }
 
 void Dispatcher::record(Worker& worker, const StoredMessage& message, const Attempt& attempt,
-                        const transport::SendResult& sent, const Outcome& outcome,
-                        AttemptResult result) {
+                        const transport::SendResult& sent, const Outcome& outcome) {
     log_attempt(message, attempt, sent, outcome);
     if (auto done = store_.complete(message.id, worker.id, attempt, outcome); !done)
         spdlog::error("outbox: cannot record attempt {} of message {}: {}", attempt.number,
                       message.id, done.error().describe());
-    stats_.record(message.event, attempt.backend, result, attempt.duration);
     if (observer_)
         observer_(message, attempt, outcome);
 }

@@ -94,7 +94,7 @@ class Dispatcher {
     void send(Worker& worker, const StoredMessage& message);
     void release(Worker& worker, const StoredMessage& message, const std::string& why);
     void record(Worker& worker, const StoredMessage& message, const Attempt& attempt,
-                const transport::SendResult& sent, const Outcome& outcome, AttemptResult result);
+                const transport::SendResult& sent, const Outcome& outcome);
     // The sender's fault: count it on the breaker; returns when its messages are due again.
     TimePoint hold_sender(const std::string& sender, TimePoint now, const std::string& reason);
     void persist_pause(const std::string& sender);

@@ -18,12 +18,13 @@ SenderLimits sender_limits_for(const microsoft365::ProviderLimits& limits) {
     return out;
 }
 
-Result<DispatcherOptions> dispatcher_options_from(const config::Settings& settings) {
+Result<DispatcherOptions> dispatcher_options_from(const config::Settings& settings,
+                                                  std::optional<int> workers) {
     DispatcherOptions options;
-    auto workers = int_setting(settings, "TXMAIL_WORKERS", options.workers, 1, 256);
-    if (!workers)
-        return fail(workers.error());
-    options.workers = *workers;
+    auto configured = int_setting(settings, "TXMAIL_WORKERS", options.workers, 1, 256);
+    if (!configured)
+        return fail(configured.error());
+    options.workers = workers.value_or(*configured);
     // A lease must outlast one send (EMAIL_TIMEOUT per command), or a slow send is sent twice.
     auto lease =
         duration_setting(settings, "TXMAIL_LEASE", options.lease_for, std::chrono::seconds(1));

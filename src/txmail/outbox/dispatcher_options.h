@@ -8,6 +8,8 @@
 // followed by steady pacing would exceed its count over a sliding minute.
 #pragma once
 
+#include <optional>
+
 #include "txmail/microsoft365/provider_limits.h"
 #include "txmail/outbox/dispatcher.h"
 
@@ -15,7 +17,9 @@ namespace txmail::outbox {
 
 SenderLimits sender_limits_for(const microsoft365::ProviderLimits& limits);
 
-// Errors are config errors naming the setting and the value.
-Result<DispatcherOptions> dispatcher_options_from(const config::Settings& settings);
+// Errors are config errors naming the setting and the value. `workers` (e.g. `--workers`) takes
+// the place of TXMAIL_WORKERS; either is capped at the provider's concurrency limit.
+Result<DispatcherOptions> dispatcher_options_from(const config::Settings& settings,
+                                                  std::optional<int> workers = std::nullopt);
 
 }  // namespace txmail::outbox

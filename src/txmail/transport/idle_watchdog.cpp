@@ -3,7 +3,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-
 namespace txmail::transport {
 namespace {
 

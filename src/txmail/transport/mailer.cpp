@@ -8,8 +8,8 @@ namespace txmail::transport {
 namespace {
 
 Error unexpected_exception(std::string_view backend, std::string_view what) {
-    return Error::internal("sending through " + std::string(backend) + " failed: " +
-                           std::string(what));
+    return Error::internal("sending through " + std::string(backend) +
+                           " failed: " + std::string(what));
 }
 
 // send_safe's last line of defence: log and return the failure, and if even that cannot allocate,
@@ -81,10 +81,9 @@ std::vector<SendResult> Mailer::send_messages(std::span<const mail::RenderedMess
     }
     if (sent.size() != messages.size())
         sent.assign(messages.size(),
-                    fail(Error::internal("backend " + std::string(backend_->name()) +
-                                         " returned " + std::to_string(sent.size()) +
-                                         " results for " + std::to_string(messages.size()) +
-                                         " messages")));
+                    fail(Error::internal("backend " + std::string(backend_->name()) + " returned " +
+                                         std::to_string(sent.size()) + " results for " +
+                                         std::to_string(messages.size()) + " messages")));
     for (std::size_t i = 0; i < messages.size(); ++i)
         log_send(backend_->name(), summarize(messages[i]), sent[i]);
     return sent;

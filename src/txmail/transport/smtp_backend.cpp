@@ -57,7 +57,8 @@ std::vector<SendResult> SmtpBackend::send_messages(
         try {
             results.push_back(send_one(message, batch_error));
         } catch (const std::exception& e) {
-            results.emplace_back(fail(Error::internal(std::string("SMTP send failed: ") + e.what())));
+            results.emplace_back(
+                fail(Error::internal(std::string("SMTP send failed: ") + e.what())));
         }
     }
     return results;

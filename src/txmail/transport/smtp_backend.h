@@ -1,11 +1,12 @@
-// The SMTP backend (EMAIL_BACKEND=smtp, or Django's django.core.mail.backends.smtp.EmailBackend)
-// on libcurl: STARTTLS or implicit TLS, AUTH with a password (PLAIN/LOGIN, whichever the server
-// offers) or OAuth 2.0 (XOAUTH2), settings as in smtp_options.h.
+// The SMTP backend (EMAIL_BACKEND=smtp, or Django's django.core.mail.backends.smtp.EmailBackend):
+// libcurl connects, does STARTTLS or implicit TLS and AUTH with a password (PLAIN/LOGIN, whichever
+// the server offers) or OAuth 2.0 (XOAUTH2); the mail transactions follow on that connection
+// (smtp_session.h), pipelined when the server allows. Settings as in smtp_options.h.
 //
 // One connection for everything while the backend is open: a batch, and the batches after it,
-// go over the same TCP/TLS session with one AUTH (libcurl keeps it alive on the handle); close()
-// or destruction sends QUIT. A connection the server closed while idle is replaced without the
-// caller noticing: a message that failed on a reused connection before the server took its data is
+// go over the same TCP/TLS session with one AUTH; close() or destruction sends QUIT. A connection
+// the server closed while idle is replaced without the caller noticing: it is checked before it
+// is used, and a message that failed on a reused connection before the server took its data is
 // sent again, once, on a fresh one (it cannot have been delivered).
 //
 // Failures (smtp_failure.h) carry the server's words: code, enhanced status, full reply. A
@@ -14,9 +15,9 @@
 // invalidates the token and is tried once more with a fresh one.
 //
 // Recipients: all or nothing. Every RCPT must be accepted or the message is not sent to anyone
-// and fails with the refusing reply (no CURLOPT_MAIL_RCPT_ALLOWFAILS). Django, through smtplib,
-// sends to the accepted recipients and drops the refused ones silently; a transactional message
-// has one recipient in practice, and all-or-nothing means a retry never delivers twice.
+// and fails with the refusing reply. Django, through smtplib, sends to the accepted recipients
+// and drops the refused ones silently; a transactional message has one recipient in practice,
+// and all-or-nothing means a retry never delivers twice.
 #pragma once
 
 #include <cstddef>

@@ -48,9 +48,9 @@ Error classify_failure(const SmtpTransferFailure& failure, const SmtpOptions& op
     const std::string curl = failure.curl_message;
     switch (failure.curl_code) {
         case CURLE_COULDNT_RESOLVE_HOST:
-            return with_field(Error::transient("cannot resolve EMAIL_HOST \"" + options.host +
-                                               "\": " + curl),
-                              "EMAIL_HOST");
+            return with_field(
+                Error::transient("cannot resolve EMAIL_HOST \"" + options.host + "\": " + curl),
+                "EMAIL_HOST");
         case CURLE_COULDNT_CONNECT:
             return Error::transient("cannot connect to " + server + ": " + curl);
         case CURLE_OPERATION_TIMEDOUT:
@@ -61,22 +61,22 @@ Error classify_failure(const SmtpTransferFailure& failure, const SmtpOptions& op
                                        : ""));
         case CURLE_USE_SSL_FAILED:
             return Error::config("EMAIL_USE_TLS",
-                                 server + " does not offer STARTTLS, which EMAIL_USE_TLS=True "
-                                          "requires: nothing was sent, no credentials were used");
+                                 server +
+                                     " does not offer STARTTLS, which EMAIL_USE_TLS=True "
+                                     "requires: nothing was sent, no credentials were used");
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CACERT_BADFILE:
         case CURLE_SSL_ISSUER_ERROR:
-            return Error::config(
-                "EMAIL_SSL_CAFILE",
-                "the TLS certificate of " + server + " does not verify (" + curl +
-                    "): nothing was sent" +
-                    (options.ca_file.empty()
-                         ? "; for a server with a private CA, set EMAIL_SSL_CAFILE"
-                         : "; EMAIL_SSL_CAFILE is \"" + options.ca_file + "\""));
+            return Error::config("EMAIL_SSL_CAFILE",
+                                 "the TLS certificate of " + server + " does not verify (" + curl +
+                                     "): nothing was sent" +
+                                     (options.ca_file.empty()
+                                          ? "; for a server with a private CA, set EMAIL_SSL_CAFILE"
+                                          : "; EMAIL_SSL_CAFILE is \"" + options.ca_file + "\""));
         case CURLE_SSL_CERTPROBLEM:
-            return Error::config("EMAIL_SSL_CERTFILE", "the client certificate EMAIL_SSL_CERTFILE \"" +
-                                                           options.cert_file +
-                                                           "\" cannot be used: " + curl);
+            return Error::config("EMAIL_SSL_CERTFILE",
+                                 "the client certificate EMAIL_SSL_CERTFILE \"" +
+                                     options.cert_file + "\" cannot be used: " + curl);
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_SSL_CIPHER:
             return Error::transient(

@@ -1,6 +1,8 @@
-// What a failed libcurl SMTP transfer means, decided from what the backend saw: libcurl's result
-// code and error text, the server's last reply (smtp_reply.h), whether the server had taken DATA
-// and whether the connection was a reused one. Pure, so every case is unit-tested.
+// What a failed SMTP transfer means, decided from what the backend saw: a libcurl result code and
+// error text (libcurl's own while it connects and signs in, the same codes and "RCPT failed: 550"
+// style texts from the transaction code in smtp_session.cpp), the server's last reply
+// (smtp_reply.h), whether the server had taken DATA and whether the connection was a reused one.
+// Pure, so every case is unit-tested.
 //
 // The server's words win: when the last reply was a refusal (4xx/5xx) the Error is that reply
 // (refusal(): code, enhanced status, full text), with a message saying what was refused (the

@@ -37,9 +37,9 @@ Result<std::string> read_file_setting(const config::Settings& settings, std::str
         return path;
     std::ifstream file(path);
     if (!file)
-        return fail(Error::config(std::string(name), std::string(name) + " " + printable_quoted(path) +
-                                                         " cannot be read: " +
-                                                         std::strerror(errno)));
+        return fail(
+            Error::config(std::string(name), std::string(name) + " " + printable_quoted(path) +
+                                                 " cannot be read: " + std::strerror(errno)));
     return path;
 }
 
@@ -160,8 +160,9 @@ Result<SmtpOptions> load_smtp_options(const config::Settings& settings) {
     if (!port)
         return fail(port.error());
     if (*port < 1 || *port > 65535)
-        return fail(Error::config("EMAIL_PORT", "EMAIL_PORT " + printable_quoted(std::to_string(*port)) +
-                                                    " must be 1 to 65535"));
+        return fail(Error::config(
+            "EMAIL_PORT",
+            "EMAIL_PORT " + printable_quoted(std::to_string(*port)) + " must be 1 to 65535"));
     options.port = static_cast<int>(*port);
     auto tls = read_tls(settings);
     if (!tls)

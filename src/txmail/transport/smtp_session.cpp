@@ -1,16 +1,20 @@
 #include "txmail/transport/smtp_session.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstring>
+#include <chrono>
 #include <mutex>
 
 #include "txmail/transport/idle_watchdog.h"
+#include "txmail/transport/smtp_transaction.h"
 
 namespace txmail::transport {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+using Failure = SmtpTransferFailure;
 
 // curl_global_init is not thread-safe on every build: once, before the first handle.
 void global_init_once() {
@@ -18,72 +22,76 @@ void global_init_once() {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-struct Upload {
-    std::string_view bytes;
-    std::size_t offset = 0;
-};
-
-std::size_t read_body(char* buffer, std::size_t size, std::size_t count, void* user) {
-    auto* upload = static_cast<Upload*>(user);
-    const std::size_t n = std::min(size * count, upload->bytes.size() - upload->offset);
-    std::memcpy(buffer, upload->bytes.data() + upload->offset, n);
-    upload->offset += n;
-    return n;
-}
-
 // libcurl's reply timeout takes whole seconds; it is only the fallback behind the watchdog.
 long whole_seconds(std::chrono::milliseconds timeout) {
     return std::max(1L, static_cast<long>((timeout.count() + 999) / 1000));
 }
 
-class Recipients {
-  public:
-    ~Recipients() { curl_slist_free_all(list_); }
-    bool add(const std::string& address) {
-        curl_slist* grown = curl_slist_append(list_, address.c_str());
-        if (grown == nullptr)
-            return false;
-        list_ = grown;
-        return true;
-    }
-    curl_slist* get() const { return list_; }
+Failure network_failure(CURLcode code, std::string what) {
+    Failure failure;
+    failure.curl_code = code;
+    failure.curl_message = std::move(what);
+    return failure;
+}
 
-  private:
-    curl_slist* list_ = nullptr;
-};
+// A refusal in the words libcurl would use ("RCPT failed: 550"), which smtp_failure.h reads to
+// say what was refused.
+Failure refused(const char* command, const SmtpReply& reply) {
+    Failure failure = network_failure(
+        CURLE_SEND_ERROR, std::string(command) + " failed: " + std::to_string(reply.code));
+    failure.reply = reply;
+    return failure;
+}
+
+bool positive(const SmtpReply& reply) {
+    return reply.code >= 200 && reply.code < 300;
+}
 
 }  // namespace
 
 struct SmtpSession::Handle {
-    explicit Handle(std::chrono::milliseconds timeout) : watchdog(timeout) {}
-    ~Handle() {
-        if (curl != nullptr) {
-            watchdog.arm();  // QUIT to a server that stopped answering must not hang us
-            curl_easy_cleanup(curl);
-        }
-    }
+    explicit Handle(SmtpOptions options)
+        : options(std::move(options)), watchdog(this->options.timeout) {}
+    ~Handle() { disconnect(true); }
 
-    IdleWatchdog watchdog;  // EMAIL_TIMEOUT between any two signs of progress
-    CURL* curl = nullptr;
+    SmtpOptions options;
+    IdleWatchdog watchdog;  // bounds libcurl's connect and AUTH, and its QUIT at cleanup
+    CURL* curl = nullptr;   // one handle per connection
+    curl_socket_t socket = CURL_SOCKET_BAD;
+    SmtpExtensions extensions;
     SmtpReplyReader reader;
-    Upload upload;
+    std::string out;              // reused for every message: no allocation per message once warm
+    std::size_t connections = 0;  // TCP connections libcurl opened
     char error[CURL_ERROR_SIZE] = {};
 
-    // Remembers the first option libcurl refuses, so setup reads as a plain list.
-    template <class T>
-    void set(CURLoption option, T value) {
-        const CURLcode code = curl_easy_setopt(curl, option, value);
-        if (code != CURLE_OK && first_refusal == CURLE_OK)
-            first_refusal = code;
+    // --- libcurl's part: connect, TLS, EHLO, AUTH --------------------------------------------
+
+    Result<void> configure(const std::string* bearer);
+    std::expected<void, Failure> connect(const std::string* bearer);
+    void disconnect(bool graceful);
+
+    // --- ours: the transaction on the open connection -----------------------------------------
+
+    bool idle_connection_alive();
+    std::expected<void, Failure> send_all(std::string_view bytes);
+    std::expected<SmtpReply, Failure> read_reply();
+    std::expected<std::string, Failure> transaction(const mail::RenderedMessage& message);
+    void end_transaction(bool data_accepted);
+
+    Clock::time_point deadline() const { return Clock::now() + options.timeout; }
+    Failure timed_out() const {
+        return network_failure(CURLE_OPERATION_TIMEDOUT,
+                               "no reply for " + std::to_string(options.timeout.count()) + " ms");
     }
-    CURLcode first_refusal = CURLE_OK;
+    // Waits until the socket is readable or writable; false on timeout or error.
+    bool wait_for(short events, Clock::time_point until) const;
 };
 
 namespace {
 
 // Every event libcurl traces is progress for the watchdog. Of their content only what the server
-// says is read: CURLINFO_HEADER_OUT (our commands, AUTH included), DATA_OUT (the message) and
-// TEXT (libcurl's own notes) are dropped unread.
+// says is read: CURLINFO_HEADER_OUT (our commands, AUTH included), DATA_OUT and TEXT (libcurl's
+// own notes) are dropped unread.
 int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
     auto* handle = static_cast<SmtpSession::Handle*>(user);
     handle->watchdog.activity();
@@ -103,34 +111,43 @@ int on_close_socket(void* user, curl_socket_t fd) {
     return static_cast<SmtpSession::Handle*>(user)->watchdog.close_socket(fd);
 }
 
+// Remembers the first option libcurl refuses, so setup reads as a plain list.
+class Options {
+  public:
+    explicit Options(CURL* curl) : curl_(curl) {}
+    template <class T>
+    void set(CURLoption option, T value) {
+        const CURLcode code = curl_easy_setopt(curl_, option, value);
+        if (code != CURLE_OK && refusal_ == CURLE_OK)
+            refusal_ = code;
+    }
+    CURLcode refusal() const { return refusal_; }
+
+  private:
+    CURL* curl_;
+    CURLcode refusal_ = CURLE_OK;
+};
+
 }  // namespace
 
-Result<std::unique_ptr<SmtpSession>> SmtpSession::create(const SmtpOptions& options) {
-    global_init_once();
-    auto handle = std::make_unique<Handle>(options.timeout);
-    handle->curl = curl_easy_init();
-    if (handle->curl == nullptr)
+Result<void> SmtpSession::Handle::configure(const std::string* bearer) {
+    curl = curl_easy_init();
+    if (curl == nullptr)
         return fail(Error::internal("libcurl could not create a handle"));
-
-    Handle& h = *handle;
+    Options h(curl);
     h.set(CURLOPT_URL, options.url().c_str());
     h.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    h.set(CURLOPT_CONNECT_ONLY, 1L);  // connect, TLS, EHLO, AUTH; the transactions are ours
     h.set(CURLOPT_NOSIGNAL, 1L);
-    h.set(CURLOPT_ERRORBUFFER, h.error);
-    h.set(CURLOPT_UPLOAD, 1L);
-    h.set(CURLOPT_READFUNCTION, read_body);
-    h.set(CURLOPT_READDATA, &h.upload);
+    h.set(CURLOPT_ERRORBUFFER, error);
     h.set(CURLOPT_VERBOSE, 1L);  // only so that libcurl calls on_debug; nothing is printed
     h.set(CURLOPT_DEBUGFUNCTION, on_debug);
-    h.set(CURLOPT_DEBUGDATA, &h);
+    h.set(CURLOPT_DEBUGDATA, this);
     h.set(CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-    h.set(CURLOPT_OPENSOCKETDATA, &h);
+    h.set(CURLOPT_OPENSOCKETDATA, this);
     h.set(CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
-    h.set(CURLOPT_CLOSESOCKETDATA, &h);
+    h.set(CURLOPT_CLOSESOCKETDATA, this);
     h.set(CURLOPT_TCP_KEEPALIVE, 1L);
-
-    // EMAIL_TIMEOUT: the watchdog ends any wait (connect, TLS, a reply, a stalled upload) that
-    // goes that long without progress; libcurl's own limits stay as a fallback.
     h.set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.timeout.count()));
     h.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, whole_seconds(options.timeout) + 1);
 
@@ -149,14 +166,229 @@ Result<std::unique_ptr<SmtpSession>> SmtpSession::create(const SmtpOptions& opti
 
     if (options.authenticates()) {
         h.set(CURLOPT_USERNAME, options.username.c_str());
-        if (options.oauth)
+        if (options.oauth) {
             h.set(CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");  // never fall back to a password
-        else
+            if (bearer != nullptr)
+                h.set(CURLOPT_XOAUTH2_BEARER, bearer->c_str());
+        } else {
             h.set(CURLOPT_PASSWORD, options.password.c_str());
+        }
     }
-    if (h.first_refusal != CURLE_OK)
+    if (h.refusal() != CURLE_OK) {
+        curl_easy_cleanup(curl);
+        curl = nullptr;
         return fail(Error::internal(std::string("libcurl refused an SMTP option: ") +
-                                    curl_easy_strerror(h.first_refusal)));
+                                    curl_easy_strerror(h.refusal())));
+    }
+    return {};
+}
+
+std::expected<void, Failure> SmtpSession::Handle::connect(const std::string* bearer) {
+    disconnect(false);  // an old connection here is dead or was given up on
+    if (auto configured = configure(bearer); !configured)
+        return std::unexpected(
+            network_failure(CURLE_FAILED_INIT, std::move(configured.error().message)));
+    reader.reset();
+    error[0] = '\0';
+    watchdog.arm();
+    CURLcode code = curl_easy_perform(curl);
+    const bool fired = watchdog.disarm();
+    long connects = 0;
+    curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects);
+    connections += static_cast<std::size_t>(connects);
+    if (code != CURLE_OK) {
+        Failure failure =
+            network_failure(code, error[0] != '\0' ? error : curl_easy_strerror(code));
+        // The watchdog's shutdown shows up as a broken connection; say what really happened.
+        if (fired)
+            failure = timed_out();
+        failure.reply = reader.last();
+        disconnect(false);
+        return std::unexpected(std::move(failure));
+    }
+    curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &socket);
+    // The EHLO reply is the last 250 before AUTH (after STARTTLS, the second EHLO's).
+    const auto& replies = reader.replies();
+    const auto ehlo = std::find_if(replies.rbegin(), replies.rend(),
+                                   [](const SmtpReply& r) { return r.code == 250; });
+    extensions = ehlo != replies.rend() ? SmtpExtensions::from_ehlo(*ehlo) : SmtpExtensions{};
+    curl_easy_setopt(curl, CURLOPT_VERBOSE, 0L);  // from here on we read the replies ourselves
+    return {};
+}
+
+void SmtpSession::Handle::disconnect(bool graceful) {
+    if (curl == nullptr)
+        return;
+    if (graceful && socket != CURL_SOCKET_BAD) {
+        // QUIT is a courtesy (RFC 5321 section 4.1.1.10): its reply is not worth a long wait.
+        reader.reset();
+        if (send_all("QUIT\r\n"))
+            (void)read_reply();
+    }
+    if (socket != CURL_SOCKET_BAD)
+        ::shutdown(socket, SHUT_RDWR);  // nothing more goes out: no QUIT of libcurl's mid-DATA
+    watchdog.arm();                     // and whatever libcurl still tries at cleanup is bounded
+    curl_easy_cleanup(curl);
+    watchdog.disarm();
+    curl = nullptr;
+    socket = CURL_SOCKET_BAD;
+}
+
+bool SmtpSession::Handle::wait_for(short events, Clock::time_point until) const {
+    for (;;) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
+        if (left.count() <= 0)
+            return false;
+        pollfd fd{socket, events, 0};
+        const int ready = ::poll(&fd, 1, static_cast<int>(left.count()));
+        if (ready > 0)
+            return true;
+        if (ready < 0 && errno != EINTR)
+            return false;
+    }
+}
+
+bool SmtpSession::Handle::idle_connection_alive() {
+    if (curl == nullptr || socket == CURL_SOCKET_BAD)
+        return false;
+    pollfd fd{socket, POLLIN, 0};
+    if (::poll(&fd, 1, 0) == 0)
+        return true;  // nothing arrived while idle: the usual case
+    // Something did: end of stream, a "421 timeout", or only TLS records (a TLS 1.3 session
+    // ticket), which libcurl consumes without handing us anything.
+    char byte[256];
+    std::size_t received = 0;
+    const CURLcode code = curl_easy_recv(curl, byte, sizeof byte, &received);
+    return code == CURLE_AGAIN;
+}
+
+std::expected<void, Failure> SmtpSession::Handle::send_all(std::string_view bytes) {
+    const auto until = deadline();
+    while (!bytes.empty()) {
+        std::size_t sent = 0;
+        const CURLcode code = curl_easy_send(curl, bytes.data(), bytes.size(), &sent);
+        if (code == CURLE_AGAIN) {
+            if (!wait_for(POLLOUT, until))
+                return std::unexpected(timed_out());
+            continue;
+        }
+        if (code != CURLE_OK)
+            return std::unexpected(network_failure(CURLE_SEND_ERROR, curl_easy_strerror(code)));
+        bytes.remove_prefix(sent);
+    }
+    return {};
+}
+
+std::expected<SmtpReply, Failure> SmtpSession::Handle::read_reply() {
+    const auto until = deadline();
+    char buffer[16 * 1024];
+    for (;;) {
+        if (auto reply = reader.take())
+            return std::move(*reply);
+        std::size_t received = 0;
+        const CURLcode code = curl_easy_recv(curl, buffer, sizeof buffer, &received);
+        if (code == CURLE_AGAIN) {
+            if (!wait_for(POLLIN, until))
+                return std::unexpected(timed_out());
+            continue;
+        }
+        if (code != CURLE_OK)
+            return std::unexpected(network_failure(CURLE_RECV_ERROR, curl_easy_strerror(code)));
+        if (received == 0)
+            return std::unexpected(
+                network_failure(CURLE_GOT_NOTHING, "the server closed the connection"));
+        reader.feed({buffer, received});
+    }
+}
+
+// After a refusal: RSET leaves the connection usable. Once DATA was accepted only dropping the
+// connection before the final dot keeps the message from going out.
+void SmtpSession::Handle::end_transaction(bool data_accepted) {
+    if (!data_accepted && send_all("RSET\r\n")) {
+        if (auto reply = read_reply(); reply && positive(*reply))
+            return;
+    }
+    disconnect(false);
+}
+
+std::expected<std::string, Failure> SmtpSession::Handle::transaction(
+    const mail::RenderedMessage& message) {
+    reader.reset();
+    const auto& recipients = message.envelope.recipients;
+    out =
+        transaction_commands(message.envelope.sender, recipients, message.bytes.size(), extensions);
+    // Without PIPELINING, one command at a time: send up to each CRLF and wait for its reply.
+    std::string_view pending = out;
+    auto send_next = [&](bool all) -> std::expected<void, Failure> {
+        const std::size_t end = all ? pending.size() : pending.find('\n') + 1;
+        auto sent = send_all(pending.substr(0, end));
+        pending.remove_prefix(end);
+        return sent;
+    };
+    const bool pipelined = extensions.pipelining;
+    if (auto sent = send_next(pipelined); !sent)
+        return std::unexpected(sent.error());
+
+    std::optional<Failure> refusal;
+    const std::size_t expected_replies = recipients.size() + 2;  // MAIL, RCPTs, DATA
+    bool data_accepted = false;
+    for (std::size_t i = 0; i < expected_replies; ++i) {
+        auto reply = read_reply();
+        if (!reply)
+            return std::unexpected(reply.error());
+        const bool is_data = i + 1 == expected_replies;
+        if (is_data) {
+            data_accepted = reply->code == 354;
+            if (!data_accepted && !refusal)
+                refusal = refused("DATA", *reply);
+        } else if (!positive(*reply) && !refusal) {
+            refusal = refused(i == 0 ? "MAIL" : "RCPT", *reply);
+        }
+        if (refusal && !pipelined)
+            break;  // the rest was never sent
+        if (!pipelined && !is_data) {
+            if (auto sent = send_next(false); !sent)
+                return std::unexpected(sent.error());
+        }
+    }
+    if (refusal) {
+        if (refusal->reply && refusal->reply->code == 421)
+            disconnect(false);  // "closing transmission channel"
+        else
+            end_transaction(data_accepted);
+        return std::unexpected(std::move(*refusal));
+    }
+
+    out.clear();
+    append_message_data(out, message.bytes);
+    auto sent = send_all(out);
+    std::expected<SmtpReply, Failure> reply =
+        sent ? read_reply() : std::expected<SmtpReply, Failure>(std::unexpected(sent.error()));
+    if (!reply) {
+        Failure failure = std::move(reply.error());
+        failure.data_accepted = true;
+        return std::unexpected(std::move(failure));
+    }
+    if (!positive(*reply)) {
+        Failure failure = network_failure(CURLE_WEIRD_SERVER_REPLY, "");
+        failure.reply = std::move(*reply);
+        failure.data_accepted = true;
+        if (failure.reply->code == 421)
+            disconnect(false);
+        return std::unexpected(std::move(failure));
+    }
+    return reply->text();
+}
+
+Result<std::unique_ptr<SmtpSession>> SmtpSession::create(const SmtpOptions& options) {
+    global_init_once();
+    auto handle = std::make_unique<Handle>(options);
+    // Check the options once now, so a problem shows at start-up; the handle is made per
+    // connection.
+    if (auto configured = handle->configure(nullptr); !configured)
+        return fail(configured.error());
+    curl_easy_cleanup(handle->curl);
+    handle->curl = nullptr;
     return std::unique_ptr<SmtpSession>(new SmtpSession(std::move(handle)));
 }
 
@@ -164,51 +396,28 @@ SmtpSession::SmtpSession(std::unique_ptr<Handle> handle) : handle_(std::move(han
 
 SmtpSession::~SmtpSession() = default;
 
+std::size_t SmtpSession::connections_opened() const {
+    return handle_->connections;
+}
+
 std::expected<std::string, SmtpTransferFailure> SmtpSession::transfer(
     const mail::RenderedMessage& message, const TransferOptions& how) {
     Handle& h = *handle_;
-    Recipients recipients;
-    for (const std::string& recipient : message.envelope.recipients) {
-        if (!recipients.add(recipient))
-            return std::unexpected(SmtpTransferFailure{CURLE_OUT_OF_MEMORY, "out of memory"});
+    const bool reused = !how.fresh_connection && h.idle_connection_alive();
+    if (!reused) {
+        auto connected = h.connect(how.bearer);
+        if (!connected)
+            return std::unexpected(std::move(connected.error()));
     }
-    h.reader.reset();
-    h.error[0] = '\0';
-    h.upload = Upload{message.bytes};
-    h.set(CURLOPT_MAIL_FROM, message.envelope.sender.c_str());
-    h.set(CURLOPT_MAIL_RCPT, recipients.get());
-    h.set(CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.bytes.size()));
-    if (how.bearer != nullptr)
-        h.set(CURLOPT_XOAUTH2_BEARER, how.bearer->c_str());
-    h.set(CURLOPT_FRESH_CONNECT, how.fresh_connection ? 1L : 0L);
-
-    CURLcode code = h.first_refusal;
-    if (code == CURLE_OK) {
-        h.watchdog.arm();
-        code = curl_easy_perform(h.curl);
-        // The watchdog's shutdown shows up as a broken connection; say what really happened.
-        if (h.watchdog.disarm() && code != CURLE_OK) {
-            code = CURLE_OPERATION_TIMEDOUT;
-            std::snprintf(h.error, sizeof h.error, "no progress for %lld ms",
-                          static_cast<long long>(h.watchdog.limit().count()));
-        }
+    auto result = h.transaction(message);
+    if (!result) {
+        result.error().reused_connection = reused;
+        // A refusal left the connection as the transaction decided; a connection that broke
+        // or went silent under us is not used again.
+        if (!result.error().reply)
+            h.disconnect(false);
     }
-    h.first_refusal = CURLE_OK;
-    curl_easy_setopt(h.curl, CURLOPT_MAIL_RCPT, nullptr);  // the list dies with this scope
-
-    long connects = 0;
-    curl_easy_getinfo(h.curl, CURLINFO_NUM_CONNECTS, &connects);
-    connections_opened_ += static_cast<std::size_t>(connects);
-
-    if (code == CURLE_OK)
-        return h.reader.last() ? h.reader.last()->text() : std::string("accepted");
-    SmtpTransferFailure failure;
-    failure.curl_code = code;
-    failure.curl_message = h.error[0] != '\0' ? h.error : curl_easy_strerror(code);
-    failure.reply = h.reader.last();
-    failure.data_accepted = h.reader.seen(354);
-    failure.reused_connection = connects == 0;
-    return std::unexpected(std::move(failure));
+    return result;
 }
 
 }  // namespace txmail::transport

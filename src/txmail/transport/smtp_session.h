@@ -1,17 +1,18 @@
-// One libcurl easy handle set up for SMTP from SmtpOptions. libcurl keeps the connection open on
-// the handle between transfers, so consecutive messages share one TCP (and TLS) session and one
-// AUTH; destroying the session sends QUIT and closes it.
+// One SMTP connection at a time, kept open across messages. libcurl makes it (TCP, implicit TLS or
+// STARTTLS, certificate checks, EHLO, AUTH with a password or XOAUTH2: CURLOPT_CONNECT_ONLY), so
+// the parts that carry credentials and trust are libcurl's; the mail transactions on it are
+// written here (smtp_transaction.h) with RFC 2920 pipelining when the server offers it: MAIL
+// FROM, RCPT TO and DATA in one write, the data and its final dot in another.
 //
-// transfer() sends one rendered message: envelope through CURLOPT_MAIL_FROM / CURLOPT_MAIL_RCPT
-// (every recipient must be accepted, see smtp_backend.h), bytes through CURLOPT_READFUNCTION
-// (libcurl dot-stuffs them and ends the data). It returns the server's final reply, or what the
-// failure looked like (smtp_failure.h) for the backend to judge.
+// Recipients are all or nothing: if any RCPT is refused the message is not sent (RSET, or, when
+// DATA was already accepted in a pipelined group, the connection is dropped before the final
+// dot, which makes the server discard the transaction, RFC 5321 section 4.1.1.4).
 //
-// The server's replies are read from libcurl's debug callback, CURLINFO_HEADER_IN only: the
-// commands we send (CURLINFO_HEADER_OUT) carry AUTH credentials and are never looked at, nor is
-// anything else libcurl traces. Nothing here logs. EMAIL_TIMEOUT is enforced by an IdleWatchdog
-// (idle_watchdog.h): no progress for that long, on a command, a reply or the data, ends the
-// transfer, reported as a timeout.
+// Replies during connect and AUTH come from libcurl's debug callback, CURLINFO_HEADER_IN only:
+// the commands we send (CURLINFO_HEADER_OUT) carry AUTH credentials and are never looked at, nor
+// is anything else libcurl traces; after that they are read from the connection. Nothing here
+// logs. EMAIL_TIMEOUT bounds every wait: each reply and write here, and libcurl's connect/AUTH
+// through an IdleWatchdog (no progress for that long ends it, reported as a timeout).
 #pragma once
 
 #include <cstddef>
@@ -27,14 +28,14 @@
 namespace txmail::transport {
 
 struct TransferOptions {
-    const std::string* bearer = nullptr;  // XOAUTH2 token, when signing in with OAuth
+    const std::string* bearer = nullptr;  // XOAUTH2 token, used when a connection is made
     bool fresh_connection = false;        // do not reuse the open connection
 };
 
 class SmtpSession {
   public:
     static Result<std::unique_ptr<SmtpSession>> create(const SmtpOptions& options);
-    ~SmtpSession();
+    ~SmtpSession();  // QUIT and close
     SmtpSession(const SmtpSession&) = delete;
     SmtpSession& operator=(const SmtpSession&) = delete;
 
@@ -42,7 +43,7 @@ class SmtpSession {
     std::expected<std::string, SmtpTransferFailure> transfer(const mail::RenderedMessage& message,
                                                              const TransferOptions& how);
 
-    std::size_t connections_opened() const { return connections_opened_; }
+    std::size_t connections_opened() const;
 
     struct Handle;  // libcurl's handle and what its callbacks reach (smtp_session.cpp)
 
@@ -50,7 +51,6 @@ class SmtpSession {
     explicit SmtpSession(std::unique_ptr<Handle> handle);
 
     std::unique_ptr<Handle> handle_;
-    std::size_t connections_opened_ = 0;
 };
 
 }  // namespace txmail::transport

@@ -25,7 +25,8 @@ SmtpExtensions SmtpExtensions::from_ehlo(const SmtpReply& ehlo) {
     return out;
 }
 
-std::string transaction_commands(std::string_view sender, const std::vector<std::string>& recipients,
+std::string transaction_commands(std::string_view sender,
+                                 const std::vector<std::string>& recipients,
                                  std::size_t message_size, const SmtpExtensions& extensions) {
     std::string out;
     out.reserve(32 + sender.size() + recipients.size() * 48);

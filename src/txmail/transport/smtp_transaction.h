@@ -28,7 +28,8 @@ struct SmtpExtensions {
 // "MAIL FROM:<sender>[ SIZE=n]\r\n" (SIZE when the server announced it, so an oversized
 // message is refused before its data is sent), "RCPT TO:<r>\r\n" for each recipient,
 // then "DATA\r\n".
-std::string transaction_commands(std::string_view sender, const std::vector<std::string>& recipients,
+std::string transaction_commands(std::string_view sender,
+                                 const std::vector<std::string>& recipients,
                                  std::size_t message_size, const SmtpExtensions& extensions);
 
 // Appends `message` as DATA content: a '.' opening a line is doubled (RFC 5321 section 4.5.2),

@@ -3,7 +3,7 @@
 // batches across a server-side disconnect, XOAUTH2 with a token source the test controls, and
 // the kind of each failure.
 //
-//   smtp_send_tool --count N [--to ADDR] [--subject S] [--pause-after K]
+//   smtp_send_tool --count N [--to ADDR[,ADDR...]] [--subject S] [--pause-after K]
 //                  [--oauth-tokens T1,T2,...]
 //
 // --pause-after K: send K messages as one batch, print {"paused":K}, wait for a line on stdin,
@@ -131,10 +131,10 @@ int main(int argc, char** argv) {
     for (int i = 0; i < count; ++i) {
         mail::Message message;
         message.from = *mail::Address::parse(settings->get_or("DEFAULT_FROM_EMAIL", ""), "from");
-        auto recipient = mail::Address::parse(to, "--to");
-        if (!recipient)
-            return fail_with(recipient.error());
-        message.to = {*recipient};
+        auto recipients = mail::Address::parse_list(to, "--to");
+        if (!recipients)
+            return fail_with(recipients.error());
+        message.to = std::move(*recipients);
         message.subject = subject + " " + std::to_string(i + 1);
         message.text = "Message " + std::to_string(i + 1) + " of " + std::to_string(count) + ".";
         message.html = "<p>Message <b>" + std::to_string(i + 1) + "</b></p>";
@@ -145,8 +145,8 @@ int main(int argc, char** argv) {
     }
 
     std::span<const mail::RenderedMessage> all(messages);
-    const std::size_t first = pause_after >= 0 ? std::min<std::size_t>(pause_after, all.size())
-                                               : all.size();
+    const std::size_t first =
+        pause_after >= 0 ? std::min<std::size_t>(pause_after, all.size()) : all.size();
     std::size_t index = 0;
     for (const auto& result : mailer.send_messages(all.first(first)))
         std::cout << describe(index++, result).dump() << std::endl;

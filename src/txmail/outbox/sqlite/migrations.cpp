@@ -57,9 +57,28 @@ CREATE TABLE sender_pauses (
 );
 )sql";
 
+// Contacts and watchlists for `txmail serve` (service/sqlite_contact_store.h).
+constexpr std::string_view contacts_schema = R"sql(
+CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    name TEXT NOT NULL,
+    stripe_customer_id TEXT UNIQUE,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE watchlist (
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    ticker TEXT NOT NULL,
+    PRIMARY KEY (user_id, ticker)
+) WITHOUT ROWID;
+CREATE INDEX watchlist_ticker ON watchlist (ticker, user_id);
+)sql";
+
 // Append only (see the header).
 constexpr Migration all_migrations[] = {
     {1, "outbox: messages, attempts, sender pauses", outbox_schema},
+    {2, "service: users and watchlists", contacts_schema},
 };
 
 }  // namespace

@@ -1,0 +1,98 @@
+// `txmail serve`: the HTTP API (http/api_handlers.h) and the outbox dispatcher in one process, on
+// TXMAIL_LISTEN with the store named by TXMAIL_DATABASE_URL and the configured backend.
+//
+// Prints `txmail: listening on http://ADDR:PORT` once it accepts (the real port, so
+// TXMAIL_LISTEN=127.0.0.1:0 works for tests). Without TXMAIL_API_TOKEN the API has no
+// authentication, so a non-loopback TXMAIL_LISTEN is refused at start-up (exit 2) and the
+// loopback-only mode is said on stderr. On SIGTERM/SIGINT: stop accepting, answer the requests
+// in flight, let the dispatcher finish the messages in hand, exit 0.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <ostream>
+
+#include "txmail/cli/commands.h"
+#include "txmail/cli/context.h"
+#include "txmail/cli/outbox_store.h"
+#include "txmail/cli/shutdown_signals.h"
+#include "txmail/http/api_handlers.h"
+#include "txmail/http/server.h"
+#include "txmail/outbox/dispatcher_options.h"
+#include "txmail/service/contact_store.h"
+#include "txmail/service/notifier.h"
+#include "txmail/transport/backend.h"
+#include "txmail/util/loopback.h"
+
+namespace txmail::cli {
+namespace {
+
+int serve(Context& context) {
+    const config::Settings& settings = context.settings();
+    const http::ServerOptions listen =
+        require(http::parse_listen(settings.get_or("TXMAIL_LISTEN", "127.0.0.1:8025")), exit_usage);
+    const std::optional<std::string> token = settings.get("TXMAIL_API_TOKEN");
+    if (!token && !is_loopback_host(listen.address))
+        throw CommandFailure(
+            Error::config("TXMAIL_LISTEN",
+                          "TXMAIL_LISTEN " + listen.address +
+                              " is not a loopback address and TXMAIL_API_TOKEN is not set: the "
+                              "API would be open to the network; set TXMAIL_API_TOKEN or listen "
+                              "on 127.0.0.1"),
+            exit_usage);
+    const outbox::DispatcherOptions dispatcher_options =
+        require(outbox::dispatcher_options_from(settings), exit_usage);
+    const notify::Renderer renderer =
+        require(notify::Renderer::from_settings(settings), exit_usage);
+    const std::unique_ptr<outbox::Store> store = open_outbox(context);
+    auto contacts = service::open_contact_store(settings.get_or("TXMAIL_DATABASE_URL", ""));
+    if (!contacts)
+        throw CommandFailure(contacts.error(), exit_code_for_store_error(contacts.error()));
+
+    const ShutdownSignals signals;  // before any worker or I/O thread exists
+    outbox::Dispatcher dispatcher(
+        *store, [&settings] { return transport::make_backend(settings); }, dispatcher_options);
+    require(dispatcher.start(), exit_usage);
+
+    service::Notifier notifier(renderer, *store);
+    notifier.on_queued([&dispatcher] { dispatcher.notify(); });
+    http::ApiServices services{**contacts, notifier, *store, token, true};
+    http::Router router;
+    http::add_api_routes(router, services);
+    http::Server server(listen, router);
+    if (auto started = server.start(); !started) {
+        dispatcher.stop();
+        throw CommandFailure(started.error(), exit_failed);
+    }
+    if (!token)
+        context.err() << "txmail: TXMAIL_API_TOKEN is not set: /v1 needs no token, so txmail "
+                         "listens on loopback only\n";
+    context.err() << "txmail: " << dispatcher_options.workers << " dispatcher worker(s), backend "
+                  << settings.get_or("EMAIL_BACKEND", "") << '\n';
+    context.out() << "txmail: listening on http://"
+                  << (listen.address.find(':') != std::string::npos ? "[" + listen.address + "]"
+                                                                    : listen.address)
+                  << ':' << server.port() << std::endl;
+
+    std::optional<int> signal;
+    while (!(signal = signals.wait_for(std::chrono::seconds(1))))
+        if (!dispatcher.running())
+            break;
+    context.err() << "txmail: "
+                  << (signal == SIGTERM ? "SIGTERM"
+                      : signal          ? "SIGINT"
+                                        : "stopped")
+                  << ", finishing requests in flight and messages in hand\n";
+    server.stop();
+    dispatcher.stop();
+    return exit_ok;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, Context& context) {
+    CLI::App* command = app.add_subcommand(
+        "serve", "Run the HTTP API and the outbox dispatcher on TXMAIL_LISTEN until SIGTERM");
+    on_run(*command, context, [&context] { return serve(context); });
+}
+
+}  // namespace txmail::cli

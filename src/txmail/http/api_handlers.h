@@ -1,0 +1,31 @@
+// The /v1 API and the health checks, registered on a Router as pure Request -> Response
+// functions over the service objects (no sockets: tests/unit/test_http_api_handlers.cpp).
+//
+// Bad input is a 400 naming the field and nothing is stored; an unknown user a 404; a store
+// failure a 503. Every POST honours Idempotency-Key: the key is prefixed with the route (so the
+// same key on two routes does not collide) and, for a fan-out, suffixed with each user id.
+// Accepted notifications answer 202 {"id"|"ids", "status":"queued"}.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "txmail/http/router.h"
+#include "txmail/outbox/store.h"
+#include "txmail/service/contact_store.h"
+#include "txmail/service/notifier.h"
+
+namespace txmail::http {
+
+struct ApiServices {
+    service::ContactStore& contacts;
+    service::Notifier& notifier;
+    outbox::Store& outbox;
+    std::optional<std::string> api_token;  // TXMAIL_API_TOKEN; none: no auth (loopback only)
+    bool backend_configured = true;        // /readyz
+};
+
+void add_api_routes(Router& router, ApiServices& services);
+
+}  // namespace txmail::http

@@ -1,0 +1,52 @@
+// Contacts (the app's users, as txmail needs them to address mail) and their ticker watchlists,
+// so the app can say "user 7 registered" or "AAPL changed view" and txmail knows whom to write to.
+//
+// Contract shared by every implementation (tests/unit/test_service_contact_store.cpp):
+// upsert() replaces a contact's email, name and Stripe customer id, keeping created_at; remove()
+// drops the contact and its watchlist; set_watchlist() replaces the whole list (symbols are
+// already validated and upper-cased by the caller); watchers() lists the contacts following a
+// ticker, ordered by id. Two contacts cannot share a Stripe customer id (an error naming
+// stripe_customer_id). Implementations: sqlite (the outbox's file), memory (tests).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "txmail/util/error.h"
+
+namespace txmail::service {
+
+struct Contact {
+    std::string id;
+    std::string email;
+    std::string name;
+    std::optional<std::string> stripe_customer_id;
+    std::chrono::system_clock::time_point created_at{};
+    std::chrono::system_clock::time_point updated_at{};
+};
+
+class ContactStore {
+  public:
+    virtual ~ContactStore() = default;
+
+    // created: true when the contact did not exist before.
+    virtual Result<bool> upsert(const Contact& contact) = 0;
+    virtual Result<std::optional<Contact>> get(const std::string& id) = 0;
+    virtual Result<bool> remove(const std::string& id) = 0;  // false: there was no such contact
+    virtual Result<void> set_watchlist(const std::string& user_id,
+                                       const std::vector<std::string>& tickers) = 0;
+    virtual Result<std::vector<std::string>> watchlist(const std::string& user_id) = 0;
+    virtual Result<std::vector<Contact>> watchers(const std::string& ticker) = 0;
+    // A cheap query proving the store answers (/readyz).
+    virtual Result<void> ping() = 0;
+};
+
+// The contact store beside the outbox named by TXMAIL_DATABASE_URL: sqlite -> that file (already
+// migrated by outbox::open_store), memory:// -> in memory; other stores are not supported yet
+// (a config error naming TXMAIL_DATABASE_URL).
+Result<std::unique_ptr<ContactStore>> open_contact_store(const std::string& database_url);
+
+}  // namespace txmail::service

@@ -1,0 +1,55 @@
+// Queues notifications: render the event (notify::Renderer), prepare the envelope and bytes
+// (mail::prepare), and store the result durably in the outbox with the event's priority and an
+// idempotency key. What is queued is exactly what will be sent.
+//
+// fan_out() renders one message per recipient and stores them all with enqueue_batch(), one
+// transaction: either every watcher's message is queued or none is. A render error (bad data)
+// stores nothing and names the field; store errors come back as they are.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "txmail/mail/message.h"
+#include "txmail/notify/renderer.h"
+#include "txmail/outbox/store.h"
+
+namespace txmail::service {
+
+// The outbox row for an already rendered message: prepared bytes and envelope, the priority
+// (default: the event's in the catalogue) and the key. Shared with `txmail enqueue`.
+Result<outbox::NewMessage> to_new_message(std::string_view event, const mail::Message& message,
+                                          std::optional<std::string> idempotency_key = {},
+                                          std::optional<int> priority = {});
+
+struct Notification {
+    std::string event;
+    nlohmann::json data;  // the HTTP API's shape: {"user": {...}, ...event fields...}
+    std::optional<std::string> idempotency_key;
+};
+
+class Notifier {
+  public:
+    // Both must outlive the Notifier.
+    Notifier(const notify::Renderer& renderer, outbox::Store& store)
+        : renderer_(renderer), store_(store) {}
+
+    Result<outbox::Enqueued> notify(const Notification& notification);
+    Result<std::vector<outbox::Enqueued>> fan_out(const std::vector<Notification>& notifications);
+    // Called after each commit (`txmail serve`: wakes the dispatcher's idle workers at once).
+    void on_queued(std::function<void()> callback) { on_queued_ = std::move(callback); }
+
+  private:
+    Result<outbox::NewMessage> prepare(const Notification& notification) const;
+
+    const notify::Renderer& renderer_;
+    outbox::Store& store_;
+    std::function<void()> on_queued_;
+};
+
+}  // namespace txmail::service

@@ -1,0 +1,165 @@
+"""`txmail serve` end to end (issue 7): the real binary on a free port (TXMAIL_LISTEN=127.0.0.1:0,
+the port read from its "listening on" line), a temporary SQLite outbox, and aiosmtpd as the SMTP
+server. Register -> welcome arrives; password change -> the IP is in the body; a ticker change
+fans out to 1,000 watchers -> 1,000 messages arrive; missing or wrong token -> 401 and nothing
+stored; oversize body -> 413; SIGTERM -> exit 0."""
+
+import email
+import email.policy
+import json
+import os
+import re
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+from support.processes import BackgroundProcess, txmail_binary, txmail_env, wait_until
+from support.smtpd import SmtpServer
+
+TOKEN = "test-token-0123456789"
+
+
+class ServeTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls._tmp = tempfile.TemporaryDirectory(prefix="txmail-serve-")
+        cls.smtp = SmtpServer(tls="none").start()
+        settings = {
+            "TXMAIL_LISTEN": "127.0.0.1:0",
+            "TXMAIL_API_TOKEN": TOKEN,
+            "TXMAIL_DATABASE_URL": "sqlite:///" + os.path.join(cls._tmp.name, "txmail.db"),
+            "EMAIL_BACKEND": "smtp",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(cls.smtp.port),
+            "EMAIL_TIMEOUT": "5",
+            "TXMAIL_DISPATCH_IDLE": "100ms",
+            "DEFAULT_FROM_EMAIL": "noreply@example.com",
+        }
+        cls.serve = BackgroundProcess([txmail_binary(), "serve"], env=txmail_env(settings),
+                                      cwd=cls._tmp.name).start()
+        found = cls.serve.wait_for_output(r"listening on http://127\.0\.0\.1:(\d+)", timeout=20)
+        cls.base = f"http://127.0.0.1:{found.group(1)}"
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.serve.cleanup()
+        cls.smtp.stop()
+        cls._tmp.cleanup()
+
+    def call(self, method, path, body=None, token=TOKEN, headers=None, raw=None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        if token is not None:
+            request.add_header("Authorization", "Bearer " + token)
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            payload = error.read()
+            return error.code, json.loads(payload) if payload else None
+
+    def messages_to(self, address):
+        return [m for m in self.smtp.messages if address in m.rcpt_tos]
+
+    def stored_count(self):
+        status, body = self.call("GET", "/v1/messages?limit=500")
+        self.assertEqual(status, 200)
+        return len(body["messages"])
+
+    def test_1_health(self):
+        self.assertEqual(self.call("GET", "/healthz", token=None)[0], 200)
+        self.assertEqual(self.call("GET", "/readyz", token=None)[0], 200)
+
+    def test_2_auth_failures_store_nothing(self):
+        before = self.stored_count()
+        for token in (None, "wrong-token"):
+            status, body = self.call("POST", "/v1/notifications",
+                                     {"event": "welcome", "to": "nobody@example.com"}, token=token)
+            self.assertEqual(status, 401)
+            self.assertEqual(body["error"]["code"], "unauthorized")
+        self.assertEqual(self.stored_count(), before)
+
+    def test_3_register_sends_welcome(self):
+        status, body = self.call("POST", "/v1/events/user-registered",
+                                 {"user": {"id": "u1", "email": "ada@example.com", "name": "Ada"}},
+                                 headers={"Idempotency-Key": "register-u1"})
+        self.assertEqual(status, 202, body)
+        self.assertEqual(body["status"], "queued")
+        again = self.call("POST", "/v1/events/user-registered",
+                          {"user": {"id": "u1", "email": "ada@example.com", "name": "Ada"}},
+                          headers={"Idempotency-Key": "register-u1"})[1]
+        self.assertEqual(again["id"], body["id"])
+        wait_until(lambda: self.messages_to("ada@example.com"), 20, "the welcome email")
+        message = self.messages_to("ada@example.com")[0].parsed()
+        self.assertIn("Ada", message.get_body(("plain",)).get_content())
+        wait_until(lambda: self.call("GET", f"/v1/messages/{body['id']}")[1]["status"] == "sent",
+                   10, "the message to be marked sent")
+        self.assertEqual(len(self.messages_to("ada@example.com")), 1)
+
+    def test_4_password_change_carries_the_ip(self):
+        self.call("PUT", "/v1/users/u2", {"email": "bob@example.com", "name": "Bob"})
+        status, body = self.call("POST", "/v1/events/password-changed",
+                                 {"user_id": "u2", "ip": "203.0.113.77",
+                                  "user_agent": "Firefox/140"})
+        self.assertEqual(status, 202, body)
+        wait_until(lambda: self.messages_to("bob@example.com"), 20, "the password email")
+        text = self.messages_to("bob@example.com")[0].parsed().get_body(("plain",)).get_content()
+        self.assertIn("203.0.113.77", text)
+
+    def test_5_fan_out_to_1000_watchers(self):
+        for n in range(1000):
+            status, _ = self.call("PUT", f"/v1/users/w{n}",
+                                  {"email": f"watcher{n}@example.com", "name": f"W {n}"})
+            self.assertIn(status, (200, 201))
+            self.call("PUT", f"/v1/users/w{n}/watchlist", {"tickers": ["nvda"]})
+        start = time.monotonic()
+        status, body = self.call("POST", "/v1/tickers/NVDA/view-status",
+                                 {"old_status": "HOLD", "new_status": "BUY"},
+                                 headers={"Idempotency-Key": "nvda-1"})
+        queued_in = time.monotonic() - start
+        self.assertEqual(status, 202, body)
+        self.assertEqual(body["queued"], 1000)
+        print(f"\nfan-out: 1,000 messages queued in {queued_in * 1000:.0f} ms (one request)")
+        wait_until(lambda: len([m for m in self.smtp.messages
+                                if m.rcpt_tos[0].startswith("watcher")]) >= 1000,
+                   120, "1,000 view-status emails")
+        recipients = {m.rcpt_tos[0] for m in self.smtp.messages if m.rcpt_tos[0].startswith("w")}
+        self.assertEqual(len(recipients), 1000)
+
+    def test_6_oversize_body_is_413(self):
+        status, _ = self.call("POST", "/v1/notifications", raw=b"x" * (1024 * 1024 + 1))
+        self.assertEqual(status, 413)
+
+    def test_7_bad_input_names_the_field(self):
+        status, body = self.call("PUT", "/v1/users/u9", {"email": "not-an-address"})
+        self.assertEqual(status, 400)
+        self.assertEqual(body["error"]["field"], "email")
+
+
+class ServeLifecycleTest(unittest.TestCase):
+    def test_sigterm_exits_0_and_non_loopback_without_token_is_refused(self):
+        with tempfile.TemporaryDirectory(prefix="txmail-serve-") as tmp:
+            settings = {"TXMAIL_LISTEN": "0.0.0.0:0", "EMAIL_BACKEND": "dummy",
+                        "TXMAIL_DATABASE_URL": "sqlite:///" + os.path.join(tmp, "t.db")}
+            refused = BackgroundProcess([txmail_binary(), "serve"], env=txmail_env(settings),
+                                        cwd=tmp).start()
+            self.addCleanup(refused.cleanup)
+            self.assertEqual(refused.wait(20), 2)
+            self.assertIn("TXMAIL_API_TOKEN", refused.stderr())
+
+            settings["TXMAIL_LISTEN"] = "127.0.0.1:0"
+            serve = BackgroundProcess([txmail_binary(), "serve"], env=txmail_env(settings),
+                                      cwd=tmp).start()
+            self.addCleanup(serve.cleanup)
+            serve.wait_for_output(r"listening on http://127\.0\.0\.1:\d+", timeout=20)
+            self.assertIn("loopback only", serve.stderr())
+            self.assertEqual(serve.stop(), 0, serve.stderr())
+
+
+if __name__ == "__main__":
+    unittest.main()

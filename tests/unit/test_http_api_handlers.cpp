@@ -1,0 +1,175 @@
+// The /v1 handlers without a socket: auth, validation naming fields (and nothing stored),
+// idempotency, the fan-out, and the message views.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/notify_fixtures.h"
+#include "txmail/http/api_handlers.h"
+#include "txmail/outbox/memory_store.h"
+#include "txmail/service/memory_contact_store.h"
+
+namespace txmail::http {
+namespace {
+
+using nlohmann::json;
+
+class ApiTest : public ::testing::Test {
+  protected:
+    ApiTest() { add_api_routes(router, services); }
+
+    Response call(std::string method, std::string path, std::string body = {},
+                  Headers headers = {{"Authorization", "Bearer s3cret"}}) {
+        Request request;
+        request.method = std::move(method);
+        request.target = path;
+        parse_target(path, request.path, request.query);
+        request.headers = std::move(headers);
+        request.body = std::move(body);
+        return router.handle(request);
+    }
+    Response post(std::string path, const json& body, std::string key = {}) {
+        Headers headers{{"Authorization", "Bearer s3cret"}};
+        if (!key.empty())
+            headers["Idempotency-Key"] = key;
+        return call("POST", std::move(path), body.dump(), headers);
+    }
+    std::size_t stored() {
+        outbox::ListFilter all;
+        all.limit = 10'000;
+        return store.list(all)->size();
+    }
+    void add_user(const std::string& id, const std::vector<std::string>& tickers = {}) {
+        ASSERT_EQ(call("PUT", "/v1/users/" + id,
+                       json{{"email", "u" + id + "@example.com"}, {"name", "U " + id}}.dump())
+                      .status,
+                  201);
+        if (!tickers.empty()) {
+            ASSERT_EQ(
+                call("PUT", "/v1/users/" + id + "/watchlist", json{{"tickers", tickers}}.dump())
+                    .status,
+                200);
+        }
+    }
+
+    notify::Renderer renderer = testing::notify_renderer();
+    outbox::MemoryStore store;
+    service::MemoryContactStore contacts;
+    service::Notifier notifier{renderer, store};
+    ApiServices services{contacts, notifier, store, "s3cret", true};
+    Router router;
+};
+
+json body_of(const Response& response) {
+    return json::parse(response.body);
+}
+
+TEST_F(ApiTest, MissingOrWrongTokenIs401AndStoresNothing) {
+    add_user("7");
+    for (Headers headers : {Headers{}, Headers{{"Authorization", "Bearer wrong!"}},
+                            Headers{{"Authorization", "s3cret"}}}) {
+        auto response =
+            call("POST", "/v1/events/user-registered", json{{"user_id", "7"}}.dump(), headers);
+        EXPECT_EQ(response.status, 401);
+        EXPECT_EQ(body_of(response)["error"]["code"], "unauthorized");
+    }
+    EXPECT_EQ(stored(), 0u);
+}
+
+TEST_F(ApiTest, HealthNeedsNoToken) {
+    EXPECT_EQ(call("GET", "/healthz", {}, {}).status, 200);
+    EXPECT_EQ(call("GET", "/readyz", {}, {}).status, 200);
+}
+
+TEST_F(ApiTest, BadEmailIsNamedAndNotStored) {
+    auto response = call("PUT", "/v1/users/7", json{{"email", "nope"}, {"name", "N"}}.dump());
+    EXPECT_EQ(response.status, 400);
+    EXPECT_EQ(body_of(response)["error"]["field"], "email");
+    EXPECT_EQ(call("GET", "/v1/users/7").status, 404);
+}
+
+TEST_F(ApiTest, UserUpsertGetDelete) {
+    add_user("7");
+    auto updated =
+        call("PUT", "/v1/users/7", json{{"email", "new@example.com"}, {"name", "New"}}.dump());
+    EXPECT_EQ(updated.status, 200);
+    EXPECT_EQ(body_of(call("GET", "/v1/users/7"))["email"], "new@example.com");
+    EXPECT_EQ(call("DELETE", "/v1/users/7").status, 204);
+    EXPECT_EQ(call("GET", "/v1/users/7").status, 404);
+}
+
+TEST_F(ApiTest, WatchlistSymbolsAreValidatedAndUpperCased) {
+    add_user("7", {"aapl", "brk.b"});
+    EXPECT_EQ(body_of(call("GET", "/v1/users/7/watchlist"))["tickers"], json({"AAPL", "BRK.B"}));
+    auto bad = call("PUT", "/v1/users/7/watchlist", json{{"tickers", {"AAPL", "no way"}}}.dump());
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(body_of(bad)["error"]["field"], "tickers[1]");
+    EXPECT_EQ(body_of(call("GET", "/v1/users/7/watchlist"))["tickers"], json({"AAPL", "BRK.B"}));
+}
+
+TEST_F(ApiTest, UserRegisteredCreatesTheContactAndQueuesWelcomeOnce) {
+    const json body{{"user", {{"id", "9"}, {"email", "ada@example.com"}, {"name", "Ada"}}}};
+    auto first = post("/v1/events/user-registered", body, "reg-9");
+    ASSERT_EQ(first.status, 202) << first.body;
+    EXPECT_EQ(body_of(first)["status"], "queued");
+    auto again = post("/v1/events/user-registered", body, "reg-9");
+    EXPECT_EQ(body_of(again)["id"], body_of(first)["id"]);
+    EXPECT_EQ(stored(), 1u);
+    EXPECT_EQ(body_of(call("GET", "/v1/users/9"))["email"], "ada@example.com");
+    // The same key on another route is another request.
+    EXPECT_EQ(post("/v1/events/password-changed", {{"user_id", "9"}}, "reg-9").status, 202);
+    EXPECT_EQ(stored(), 2u);
+}
+
+TEST_F(ApiTest, EventForUnknownUserIs404AndBadJsonIs400) {
+    EXPECT_EQ(post("/v1/events/password-changed", {{"user_id", "404"}}).status, 404);
+    auto bad = call("POST", "/v1/events/password-changed", "{not json");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(body_of(bad)["error"]["field"], "body");
+    auto missing = post("/v1/events/password-changed", json::object());
+    EXPECT_EQ(body_of(missing)["error"]["field"], "user_id");
+    EXPECT_EQ(stored(), 0u);
+}
+
+TEST_F(ApiTest, PasswordChangedCarriesTheIp) {
+    add_user("7");
+    auto response = post("/v1/events/password-changed", {{"user_id", "7"}, {"ip", "203.0.113.9"}});
+    ASSERT_EQ(response.status, 202) << response.body;
+    auto message = **store.get(body_of(response)["id"].get<outbox::MessageId>());
+    EXPECT_NE(message.message.bytes.find("203.0.113.9"), std::string::npos);
+}
+
+TEST_F(ApiTest, ViewStatusFansOutToWatchersWithPerRecipientKeys) {
+    add_user("1", {"AAPL"});
+    add_user("2", {"AAPL", "MSFT"});
+    add_user("3", {"MSFT"});
+    const json body{{"old_status", "BUY"}, {"new_status", "SELL"}};
+    auto response = post("/v1/tickers/aapl/view-status", body, "change-1");
+    ASSERT_EQ(response.status, 202) << response.body;
+    EXPECT_EQ(body_of(response)["queued"], 2);
+    post("/v1/tickers/AAPL/view-status", body, "change-1");
+    EXPECT_EQ(stored(), 2u);
+    auto message = **store.get(body_of(response)["ids"][0].get<outbox::MessageId>());
+    EXPECT_EQ(message.idempotency_key, "view-status:AAPL:change-1:1");
+    auto missing = post("/v1/tickers/AAPL/view-status", {{"old_status", "BUY"}});
+    EXPECT_EQ(body_of(missing)["error"]["field"], "new_status");
+}
+
+TEST_F(ApiTest, NotificationsToAnAddressAndMessageViews) {
+    auto response = post("/v1/notifications", {{"event", "welcome"}, {"to", "x@example.com"}});
+    ASSERT_EQ(response.status, 202) << response.body;
+    const auto id = body_of(response)["id"].get<outbox::MessageId>();
+    auto bad_event = post("/v1/notifications", {{"event", "nope"}, {"to", "x@example.com"}});
+    EXPECT_EQ(bad_event.status, 400);
+    auto list = body_of(call("GET", "/v1/messages?status=queued&event=welcome"));
+    ASSERT_EQ(list["messages"].size(), 1u);
+    auto one = call("GET", "/v1/messages/" + std::to_string(id));
+    EXPECT_EQ(one.status, 200);
+    EXPECT_EQ(body_of(one)["status"], "queued");
+    EXPECT_TRUE(body_of(one)["attempts"].is_array());
+    EXPECT_EQ(body_of(call("GET", "/v1/messages?status=bogus"))["error"]["field"], "status");
+    EXPECT_EQ(call("GET", "/v1/messages/999").status, 404);
+}
+
+}  // namespace
+}  // namespace txmail::http

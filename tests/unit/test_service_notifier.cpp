@@ -1,0 +1,81 @@
+// The notifier: render + prepare + enqueue, and the fan-out stored in one batch.
+#include <gtest/gtest.h>
+
+#include "support/notify_fixtures.h"
+#include "txmail/outbox/memory_store.h"
+#include "txmail/service/notifier.h"
+
+namespace txmail::service {
+namespace {
+
+nlohmann::json user(int n) {
+    return {{"id", std::to_string(n)},
+            {"email", "user" + std::to_string(n) + "@example.com"},
+            {"name", "User " + std::to_string(n)}};
+}
+
+class NotifierTest : public ::testing::Test {
+  protected:
+    notify::Renderer renderer = testing::notify_renderer();
+    outbox::MemoryStore store;
+    Notifier notifier{renderer, store};
+};
+
+TEST_F(NotifierTest, QueuesTheRenderedMessageWithTheEventsPriorityAndKey) {
+    int woken = 0;
+    notifier.on_queued([&] { ++woken; });
+    auto queued = notifier.notify({"welcome", {{"user", user(1)}}, "k1"});
+    ASSERT_TRUE(queued) << queued.error().describe();
+    auto stored = **store.get(queued->id);
+    EXPECT_EQ(stored.event, "welcome");
+    EXPECT_EQ(stored.priority, outbox::priority::normal);
+    EXPECT_EQ(stored.idempotency_key, "k1");
+    EXPECT_EQ(stored.message.envelope.recipients, (std::vector<std::string>{"user1@example.com"}));
+    EXPECT_EQ(woken, 1);
+
+    auto again = notifier.notify({"welcome", {{"user", user(1)}}, "k1"});
+    EXPECT_EQ(again->id, queued->id);
+    EXPECT_FALSE(again->created);
+}
+
+TEST_F(NotifierTest, BadDataStoresNothingAndNamesTheField) {
+    auto queued = notifier.notify({"password_changed", {{"user", user(1)}}, std::nullopt});
+    ASSERT_FALSE(queued);
+    EXPECT_FALSE(queued.error().field.empty());
+    EXPECT_TRUE(store.list({})->empty());
+}
+
+TEST_F(NotifierTest, FanOutQueuesOneMessagePerWatcher) {
+    std::vector<Notification> batch;
+    for (int n = 0; n < 100; ++n)
+        batch.push_back(
+            {"view_status_changed",
+             {{"user", user(n)}, {"ticker", "AAPL"}, {"old_status", "BUY"}, {"new_status", "SELL"}},
+             "fan:" + std::to_string(n)});
+    auto queued = notifier.fan_out(batch);
+    ASSERT_TRUE(queued) << queued.error().describe();
+    EXPECT_EQ(queued->size(), 100u);
+    outbox::ListFilter all;
+    all.limit = 1000;
+    const auto stored = *store.list(all);
+    ASSERT_EQ(stored.size(), 100u);
+    EXPECT_EQ(stored[0].priority, outbox::priority::low);
+}
+
+TEST_F(NotifierTest, FanOutWithOneBadRecipientStoresNothing) {
+    std::vector<Notification> batch{
+        {"view_status_changed",
+         {{"user", user(1)}, {"ticker", "AAPL"}, {"old_status", "BUY"}, {"new_status", "SELL"}},
+         std::nullopt},
+        {"view_status_changed",
+         {{"user", {{"id", "2"}, {"email", "not an address"}}},
+          {"ticker", "AAPL"},
+          {"old_status", "BUY"},
+          {"new_status", "SELL"}},
+         std::nullopt}};
+    EXPECT_FALSE(notifier.fan_out(batch));
+    EXPECT_TRUE(store.list({})->empty());
+}
+
+}  // namespace
+}  // namespace txmail::service
