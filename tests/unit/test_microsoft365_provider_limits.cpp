@@ -68,6 +68,7 @@ TEST(ProviderLimits, GraphDefaults) {
     auto limits = provider_limits(Settings::from_map({}), "graph");
     ASSERT_TRUE(limits);
     EXPECT_EQ(limits->messages, (Rate{10000, 600s}));
+    EXPECT_EQ(limits->messages_source, "Microsoft Graph default");
     EXPECT_EQ(limits->concurrency, 4u);
     EXPECT_EQ(limits->recipients, (Rate{10000, 86400s}));
     EXPECT_EQ(limits->request_bytes, 4u * 1024 * 1024);

@@ -135,6 +135,7 @@ TEST(ClassifyResponse, ThrottledCarriesRetryAfter) {
         EXPECT_EQ(response.kind, Response::Kind::throttled);
         EXPECT_EQ(response.retry_after, 7s);
         EXPECT_EQ(response.error.kind, ErrorKind::transient);
+        EXPECT_EQ(response.error.retry_after, 7s);  // for the outbox's retry policy
         EXPECT_NE(response.error.message.find("retry after 7 s"), std::string::npos);
     }
 }

@@ -30,10 +30,10 @@ struct EnqueueOptions {
 
 int enqueue(Context& context, const EnqueueOptions& options) {
     const mail::Message message = render_notification(context, options.input);
-    const outbox::NewMessage queued = require(
-        service::to_new_message(options.input.event, message, options.idempotency_key,
-                                options.priority),
-        exit_usage);
+    const outbox::NewMessage queued =
+        require(service::to_new_message(options.input.event, message, options.idempotency_key,
+                                        options.priority),
+                exit_usage);
 
     auto store = open_outbox(context);
     auto enqueued = store->enqueue(queued);

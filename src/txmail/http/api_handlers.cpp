@@ -228,7 +228,8 @@ Response post_notification(ApiServices& services, const Request& request) {
         if (to.empty())
             throw invalid("user_id", "one of user_id or to is required");
         require(mail::Address::parse(to, "to"));
-        data["user"] = {{"id", ""}, {"email", to}, {"name", ""}};
+        // No contact: the address stands in for the id (templates and logs need one).
+        data["user"] = {{"id", to}, {"email", to}, {"name", ""}};
     }
     return accepted(require(
         services.notifier.notify({event, data, idempotency_key(request, "notifications")})));

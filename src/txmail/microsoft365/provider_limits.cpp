@@ -72,6 +72,7 @@ Result<ProviderLimits> provider_limits(const config::Settings& settings, std::st
         limits =
             ProviderLimits{.provider = "Microsoft Graph (sendMail)",
                            .messages = Rate{10'000, std::chrono::minutes(10)},
+                           .messages_source = "Microsoft Graph default",
                            .recipients = Rate{mailbox_recipients_per_day, std::chrono::hours(24)},
                            .concurrency = 4,
                            .recipients_per_message = exchange_recipients_per_message,
@@ -81,13 +82,11 @@ Result<ProviderLimits> provider_limits(const config::Settings& settings, std::st
         limits =
             ProviderLimits{.provider = "Exchange Online (SMTP AUTH)",
                            .messages = Rate{30, std::chrono::minutes(1)},
+                           .messages_source = "Exchange Online default",
                            .recipients = Rate{mailbox_recipients_per_day, std::chrono::hours(24)},
                            .concurrency = 3,
                            .recipients_per_message = exchange_recipients_per_message};
     }
-    if (limits.messages)
-        limits.messages_source = "Exchange Online default";
-
     if (auto configured = settings.get("EMAIL_RATE_LIMIT")) {
         auto rate = parse_rate(*configured);
         if (!rate)

@@ -38,7 +38,7 @@ struct Rate {
 struct ProviderLimits {
     std::string provider;                    // "Exchange Online (SMTP AUTH)", ...; "" = none
     std::optional<Rate> messages;            // per sender; nullopt = unlimited
-    std::string messages_source;             // "Exchange Online default" or "EMAIL_RATE_LIMIT"
+    std::string messages_source;             // "... default" or "EMAIL_RATE_LIMIT"
     std::optional<Rate> recipients;          // per sender, rolling window
     std::optional<std::size_t> concurrency;  // connections (SMTP) or requests (Graph)
     std::optional<std::size_t> recipients_per_message;

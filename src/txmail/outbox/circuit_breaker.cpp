@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "txmail/config/settings.h"
 #include "txmail/outbox/setting_bounds.h"
 
 namespace txmail::outbox {

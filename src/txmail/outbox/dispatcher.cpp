@@ -287,8 +287,10 @@ void Dispatcher::send(Worker& worker, const StoredMessage& message) {
     attempt.error = error;
     if (diagnosis)
         attempt.diagnosis = microsoft365::format_diagnosis(*diagnosis, sender);
-    FailedAttempt failed{
-        .number = attempt.number, .now = finished, .created_at = message.created_at};
+    FailedAttempt failed{.number = attempt.number,
+                         .now = finished,
+                         .created_at = message.created_at,
+                         .retry_after = error.retry_after};
     const FailureScope scope = failure_scope(error, diagnosis);
     if (scope == FailureScope::sender) {
         failed.sender_paused_until = hold_sender(sender, finished, failure_text(error, diagnosis));

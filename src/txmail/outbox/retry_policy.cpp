@@ -4,7 +4,6 @@
 #include <cmath>
 #include <random>
 
-#include "txmail/config/settings.h"
 #include "txmail/outbox/setting_bounds.h"
 #include "txmail/util/duration.h"
 

@@ -15,21 +15,13 @@ namespace txmail::transport::graph {
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
-
 // The addr-specs of an address-list header value (RFC 5322 section 3.4): the part in angle
 // brackets when there is one, else the item itself; quoted display names may hold ',' and '<'.
 void collect_addresses(std::string_view value, std::set<std::string>& out) {
     std::string item, angle;
     bool quoted = false, escaped = false, in_angle = false, had_angle = false;
     auto flush = [&] {
-        std::string address(had_angle ? trim(angle) : trim(item));
+        std::string address(had_angle ? trim_blanks(angle) : trim_blanks(item));
         if (!address.empty())
             out.insert(ascii_lowercase(address));
         item.clear();
@@ -71,7 +63,7 @@ std::set<std::string> header_recipients(std::string_view bytes) {
     auto take = [&] {
         auto colon = field.find(':');
         if (colon != std::string::npos) {
-            std::string_view name = trim(std::string_view(field).substr(0, colon));
+            std::string_view name = trim_blanks(std::string_view(field).substr(0, colon));
             if (iequals_ascii(name, "To") || iequals_ascii(name, "Cc"))
                 collect_addresses(std::string_view(field).substr(colon + 1), found);
         }
@@ -94,7 +86,7 @@ std::string excerpt(std::string_view body) {
     std::string out(body.substr(0, 200));
     std::ranges::replace_if(
         out, [](char c) { return static_cast<unsigned char>(c) < 0x20; }, ' ');
-    return std::string(trim(out));
+    return std::string(trim_blanks(out));
 }
 
 // "<code>: <message>" from {"error":{"code":...,"message":...}}; the body itself otherwise.
@@ -149,7 +141,7 @@ Result<std::string> send_mail_body(const mail::RenderedMessage& message, std::si
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
                                                       std::chrono::system_clock::time_point now) {
-    value = trim(value);
+    value = trim_blanks(value);
     if (value.empty())
         return std::nullopt;
     if (std::ranges::all_of(value, [](char c) { return c >= '0' && c <= '9'; })) {
@@ -193,6 +185,7 @@ Response classify_response(long status, std::string_view body,
     } else if (status == 429 || status == 503) {
         out.kind = Response::Kind::throttled;
         error.kind = ErrorKind::transient;
+        error.retry_after = retry_after;
         error.message =
             "Microsoft Graph is throttling: " + status_text + words + suffix +
             (retry_after ? "; retry after " + std::to_string(retry_after->count()) + " s" : "");

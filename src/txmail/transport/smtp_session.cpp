@@ -334,6 +334,10 @@ std::expected<std::string, Failure> SmtpSession::Handle::transaction(
     bool data_accepted = false;
     for (std::size_t i = 0; i < expected_replies; ++i) {
         auto reply = read_reply();
+        if (!reply && refusal) {  // e.g. a 421, then the server hung up: its words matter more
+            disconnect(false);
+            return std::unexpected(std::move(*refusal));
+        }
         if (!reply)
             return std::unexpected(reply.error());
         const bool is_data = i + 1 == expected_replies;

@@ -28,14 +28,6 @@ constexpr std::array<std::pair<std::string_view, double>, 13> units{{
     {"d", 86400e3},
 }};
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
-
 }  // namespace
 
 Result<std::chrono::milliseconds> parse_duration(std::string_view text, std::string_view field) {
@@ -45,13 +37,13 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text, std::str
                                       " must be a duration such as 500ms, 30s, 5min or 1h (got \"" +
                                       std::string(text) + "\")"));
     };
-    const std::string_view value = trim(text);
+    const std::string_view value = trim_blanks(text);
     double number = 0;
     const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
     if (ec != std::errc{} || !std::isfinite(number) || number < 0)
         return invalid();
     const std::string unit =
-        ascii_lowercase(trim(std::string_view(end, value.data() + value.size())));
+        ascii_lowercase(trim_blanks(std::string_view(end, value.data() + value.size())));
     double scale = 1e3;  // a bare number is seconds
     if (!unit.empty()) {
         scale = 0;

@@ -7,7 +7,9 @@
 // diagnosis and logs can show exactly what the server said.
 #pragma once
 
+#include <chrono>
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,9 @@ struct Error {
     int code = 0;                 // SMTP reply code or HTTP status, 0 when none
     std::string enhanced_status;  // RFC 3463 status such as "5.7.139", empty when none
     std::string reply;            // the server's full reply text, verbatim (multi-line joined)
+    // How long the provider asked us to wait before trying again (HTTP Retry-After on a 429 or
+    // 503 from Microsoft Graph), for the retry policy; nullopt when it said nothing.
+    std::optional<std::chrono::seconds> retry_after;
 
     static Error transient(std::string message) {
         return {ErrorKind::transient, std::move(message)};

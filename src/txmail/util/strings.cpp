@@ -56,4 +56,12 @@ std::string printable_quoted(std::string_view text, std::size_t max_chars) {
     return out;
 }
 
+std::string_view trim_blanks(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
 }  // namespace txmail

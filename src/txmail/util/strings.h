@@ -13,6 +13,8 @@ constexpr char ascii_lower(char c) {
 }
 std::string ascii_lowercase(std::string_view text);
 bool iequals_ascii(std::string_view a, std::string_view b);
+// `text` without leading and trailing spaces and tabs.
+std::string_view trim_blanks(std::string_view text);
 
 // `text` in double quotes with control characters shown as \r, \n, \0, \xNN and cut after
 // max_chars with "...", so that a hostile value can be quoted in an error message or a log line

@@ -7,7 +7,8 @@ JSON: ``{"token_type": "Bearer", "expires_in": ..., "ext_expires_in": ..., "acce
 or an error with the real shape and AADSTS texts::
 
     401 {"error": "invalid_client",
-         "error_description": "AADSTS7000215: Invalid client secret provided. ...\\r\\nTrace ID: ...",
+         "error_description": "AADSTS7000215: Invalid client secret provided. ...
+                               \\r\\nTrace ID: ...",
          "error_codes": [7000215], "timestamp": ..., "trace_id": ..., "correlation_id": ...,
          "error_uri": "https://login.microsoftonline.com/error?code=7000215"}
 
