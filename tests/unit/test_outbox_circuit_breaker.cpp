@@ -88,6 +88,13 @@ TEST(CircuitBreaker, InconclusiveProbeWaitsTheSamePauseAgain) {
     EXPECT_EQ(breaker.on_inconclusive("other@example.com", t0), Change::none);
 }
 
+TEST(CircuitBreaker, ProvidersRetryAfterLengthensThePause) {
+    CircuitBreaker breaker({.failures_to_open = 1, .first_pause = 1min, .max_pause = 5min});
+    EXPECT_EQ(breaker.on_systemic_failure(sender, t0, "429", 20min), Change::opened);
+    EXPECT_EQ(breaker.state(sender).probe_at, t0 + 20min) << "beyond max_pause: the provider asked";
+    EXPECT_EQ(breaker.state(sender).pause, 1min) << "the backoff itself is unchanged";
+}
+
 TEST(CircuitBreaker, ThresholdCountsFailuresInARowOnly) {
     CircuitBreaker breaker({.failures_to_open = 3});
     EXPECT_EQ(breaker.on_systemic_failure(sender, t0, auth_failed), Change::none);

@@ -214,6 +214,29 @@ TEST_F(DispatcherTest, TransientFailureIsRetriedAfterTheBackoff) {
     EXPECT_EQ(store.attempts(id).value().size(), 2u);
 }
 
+TEST_F(DispatcherTest, ProvidersRetryAfterIsHonoured) {
+    // A busy relay's 451 (the message retries) and Graph's 429 (systemic: the sender pauses),
+    // both asking for ten minutes, more than the first backoff and the first pause.
+    script.respond = [](const mail::RenderedMessage& m) -> transport::SendResult {
+        Error busy = m.subject == "graph"
+                         ? reply(ErrorKind::transient, 429, "", "ApplicationThrottled: over limit")
+                         : reply(ErrorKind::transient, 451, "4.3.2", "Busy, come back later");
+        busy.retry_after = std::chrono::seconds(600);
+        return fail(busy);
+    };
+    const MessageId relay = enqueue("relay", priority::high, "relay@example.com");
+    const MessageId graph = enqueue("graph", priority::normal, "graph@example.com");
+    drain();
+    EXPECT_EQ(get(relay).status, Status::retry);
+    EXPECT_EQ(get(relay).next_attempt_at, time.now() + 10min) << "not the 1 min backoff";
+    EXPECT_EQ(get(graph).status, Status::retry);
+    EXPECT_EQ(get(graph).next_attempt_at, time.now() + 10min) << "not the 1 min pause";
+    const auto pauses = store.sender_pauses().value();
+    ASSERT_EQ(pauses.size(), 1u);
+    EXPECT_EQ(pauses[0].sender, "graph@example.com");
+    EXPECT_EQ(pauses[0].until, time.now() + 10min);
+}
+
 TEST_F(DispatcherTest, RecipientRefusalIsDeadAtOnceWithTheReply) {
     script.respond = [](const mail::RenderedMessage& m) -> transport::SendResult {
         if (m.envelope.recipients[0] == "nobody@example.com")

@@ -11,14 +11,6 @@
 namespace txmail::config {
 namespace {
 
-std::string_view trim_blanks(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
-
 std::string shown_value(const Setting& setting) {
     return setting.secret ? std::string("****") : setting.value;
 }

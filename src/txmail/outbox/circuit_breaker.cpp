@@ -39,10 +39,11 @@ CircuitBreaker::CircuitBreaker(BreakerConfig config) : config_(config) {
     config_.failures_to_open = std::max(1, config_.failures_to_open);
 }
 
-void CircuitBreaker::open(SenderBreaker& breaker, TimePoint now, std::chrono::milliseconds pause) {
+void CircuitBreaker::open(SenderBreaker& breaker, TimePoint now, std::chrono::milliseconds pause,
+                          std::chrono::milliseconds at_least) {
     breaker.state = BreakerState::open;
     breaker.pause = std::clamp(pause, config_.first_pause, config_.max_pause);
-    breaker.probe_at = now + breaker.pause;
+    breaker.probe_at = now + std::max(breaker.pause, at_least);
 }
 
 bool CircuitBreaker::allow(const std::string& sender, TimePoint now) {
@@ -59,7 +60,8 @@ bool CircuitBreaker::allow(const std::string& sender, TimePoint now) {
 }
 
 CircuitBreaker::Change CircuitBreaker::on_systemic_failure(const std::string& sender, TimePoint now,
-                                                           const std::string& reason) {
+                                                           const std::string& reason,
+                                                           std::chrono::milliseconds at_least) {
     std::lock_guard lock(mutex_);
     SenderBreaker& breaker = senders_.try_emplace(sender).first->second;
     breaker.sender = sender;
@@ -69,11 +71,11 @@ CircuitBreaker::Change CircuitBreaker::on_systemic_failure(const std::string& se
             if (breaker.failures < config_.failures_to_open)
                 return Change::none;
             breaker.reason = reason;
-            open(breaker, now, config_.first_pause);
+            open(breaker, now, config_.first_pause, at_least);
             return Change::opened;
         case BreakerState::half_open:
             breaker.reason = reason;
-            open(breaker, now, breaker.pause * 2);
+            open(breaker, now, breaker.pause * 2, at_least);
             return Change::reopened;
         case BreakerState::open:
             // Sends that started before the breaker opened report late: already paused.
@@ -97,7 +99,7 @@ CircuitBreaker::Change CircuitBreaker::on_inconclusive(const std::string& sender
     auto it = senders_.find(sender);
     if (it == senders_.end() || it->second.state != BreakerState::half_open)
         return Change::none;
-    open(it->second, now, it->second.pause);
+    open(it->second, now, it->second.pause, {});
     return Change::reopened;
 }
 

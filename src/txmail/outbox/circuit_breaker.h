@@ -60,8 +60,10 @@ class CircuitBreaker {
 
     enum class Change { none, opened, reopened, closed };
     // A failure that is the sender's (authentication, authorization, quota, blocked mailbox).
-    // opened/reopened: the caller logs the reason (once) and persists the pause.
-    Change on_systemic_failure(const std::string& sender, TimePoint now, const std::string& reason);
+    // opened/reopened: the caller logs the reason (once) and persists the pause. at_least: the
+    // provider's Retry-After; the probe waits for it even beyond max_pause.
+    Change on_systemic_failure(const std::string& sender, TimePoint now, const std::string& reason,
+                               std::chrono::milliseconds at_least = {});
     // The server judged a message (accepted it or refused that message only): closes.
     Change on_sender_ok(const std::string& sender);
     // Neither (connection refused, timeout): a probe in flight goes back to open, same pause.
@@ -80,7 +82,8 @@ class CircuitBreaker {
     std::vector<SenderBreaker> snapshot() const;
 
   private:
-    void open(SenderBreaker& breaker, TimePoint now, std::chrono::milliseconds pause);
+    void open(SenderBreaker& breaker, TimePoint now, std::chrono::milliseconds pause,
+              std::chrono::milliseconds at_least);
 
     BreakerConfig config_;
     mutable std::mutex mutex_;

@@ -15,6 +15,7 @@ namespace txmail::outbox {
 namespace {
 
 using std::chrono::milliseconds;
+using std::chrono::seconds;
 using Change = CircuitBreaker::Change;
 
 class RealTime final : public TimeSource {
@@ -293,7 +294,8 @@ void Dispatcher::send(Worker& worker, const StoredMessage& message) {
                          .retry_after = error.retry_after};
     const FailureScope scope = failure_scope(error, diagnosis);
     if (scope == FailureScope::sender) {
-        failed.sender_paused_until = hold_sender(sender, finished, failure_text(error, diagnosis));
+        failed.sender_paused_until = hold_sender(sender, finished, failure_text(error, diagnosis),
+                                                 error.retry_after.value_or(seconds(0)));
     } else if (scope == FailureScope::message) {
         if (breaker_.on_sender_ok(sender) == Change::closed)
             resume(sender);
@@ -309,8 +311,8 @@ void Dispatcher::send(Worker& worker, const StoredMessage& message) {
 }
 
 TimePoint Dispatcher::hold_sender(const std::string& sender, TimePoint now,
-                                  const std::string& reason) {
-    const Change change = breaker_.on_systemic_failure(sender, now, reason);
+                                  const std::string& reason, milliseconds at_least) {
+    const Change change = breaker_.on_systemic_failure(sender, now, reason, at_least);
     const SenderBreaker state = breaker_.state(sender);
     if (change != Change::none) {
         log_sender_paused(state, change == Change::opened);

@@ -96,7 +96,8 @@ class Dispatcher {
     void record(Worker& worker, const StoredMessage& message, const Attempt& attempt,
                 const transport::SendResult& sent, const Outcome& outcome);
     // The sender's fault: count it on the breaker; returns when its messages are due again.
-    TimePoint hold_sender(const std::string& sender, TimePoint now, const std::string& reason);
+    TimePoint hold_sender(const std::string& sender, TimePoint now, const std::string& reason,
+                          std::chrono::milliseconds at_least);
     void persist_pause(const std::string& sender);
     void resume(const std::string& sender);
     std::uint64_t generation() const;

@@ -1,6 +1,7 @@
 #include "txmail/stripe/event_mapping.h"
 
 #include "txmail/util/iso8601.h"
+#include "txmail/util/strings.h"
 
 namespace txmail::stripe {
 namespace {
@@ -183,13 +184,9 @@ Result<std::map<std::string, std::string>> parse_price_names(std::string_view co
     std::map<std::string, std::string> names;
     while (!configured.empty()) {
         const auto comma = configured.find(',');
-        std::string_view entry = configured.substr(0, comma);
+        const std::string_view entry = trim_blanks(configured.substr(0, comma));
         configured =
             comma == std::string_view::npos ? std::string_view{} : configured.substr(comma + 1);
-        while (!entry.empty() && entry.front() == ' ')
-            entry.remove_prefix(1);
-        while (!entry.empty() && entry.back() == ' ')
-            entry.remove_suffix(1);
         if (entry.empty())
             continue;
         const auto eq = entry.find('=');

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "txmail/util/hex.h"
+#include "txmail/util/strings.h"
 
 namespace txmail::stripe {
 namespace {
@@ -16,14 +17,6 @@ Error bad_signature(std::string message) {
     Error e = Error::invalid("Stripe-Signature", std::move(message));
     e.code = 400;
     return e;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
 }
 
 bool is_lower_hex(std::string_view s) {
@@ -41,7 +34,7 @@ Result<SignatureHeader> parse_signature_header(std::string_view header) {
     bool have_timestamp = false;
     while (!header.empty()) {
         const auto comma = header.find(',');
-        const std::string_view item = trim(header.substr(0, comma));
+        const std::string_view item = trim_blanks(header.substr(0, comma));
         header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
         const auto eq = item.find('=');
         if (eq == std::string_view::npos)
@@ -71,7 +64,7 @@ std::vector<std::string> parse_secrets(std::string_view configured) {
     std::vector<std::string> secrets;
     while (!configured.empty()) {
         const auto comma = configured.find(',');
-        const std::string_view one = trim(configured.substr(0, comma));
+        const std::string_view one = trim_blanks(configured.substr(0, comma));
         if (!one.empty())
             secrets.emplace_back(one);
         if (comma == std::string_view::npos)

@@ -379,7 +379,7 @@ class SmtpServer:
         if self._users:
             user, password = next(iter(self._users.items()))
             settings.update(EMAIL_HOST_USER=user, EMAIL_HOST_PASSWORD=password)
-        elif self._oauth:
+        elif isinstance(self._oauth, dict) and self._oauth:
             settings["EMAIL_HOST_USER"] = next(iter(self._oauth))
         for name, value in overrides.items():
             if value is None:

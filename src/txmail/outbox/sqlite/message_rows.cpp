@@ -76,8 +76,7 @@ StoredMessage read_message(const Statement& row) {
     return m;
 }
 
-Result<Enqueued> insert_message(Connection& connection, const NewMessage& message,
-                                TimePoint now) {
+Result<Enqueued> insert_message(Connection& connection, const NewMessage& message, TimePoint now) {
     // Looked up first rather than INSERT ... ON CONFLICT: a skipped insert would still use up
     // an AUTOINCREMENT id. The caller's write transaction keeps the key from appearing between.
     if (message.idempotency_key) {
