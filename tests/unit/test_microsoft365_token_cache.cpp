@@ -143,8 +143,13 @@ struct CountingClock {
     }
 };
 
-// Many threads asking at once start one fetch between them; every one gets its token.
-TEST(TokenCache, OneFetchInFlightForConcurrentCallers) {
+// `callers` threads call token() at once; the fetch answers `answer` only once every caller is
+// fetching or waiting. Returns what each caller got and how many fetches ran.
+struct Race {
+    std::vector<Result<std::string>> results;
+    int fetches = 0;
+};
+Race race(int callers, const Result<IssuedToken>& answer) {
     CountingClock clock;
     std::promise<void> release;
     std::shared_future<void> released = release.get_future().share();
@@ -153,48 +158,38 @@ TEST(TokenCache, OneFetchInFlightForConcurrentCallers) {
         [&]() -> Result<IssuedToken> {
             ++fetches;
             released.wait();
-            return IssuedToken{"shared", 3600s};
+            return answer;
         },
         clock.now());
-
-    constexpr int callers = 8;
-    std::vector<std::future<Result<std::string>>> results;
+    std::vector<std::future<Result<std::string>>> futures;
     for (int i = 0; i < callers; ++i)
-        results.push_back(std::async(std::launch::async, [&] { return cache.token(); }));
+        futures.push_back(std::async(std::launch::async, [&] { return cache.token(); }));
     clock.wait_for(callers);
     release.set_value();
-    for (auto& result : results)
-        EXPECT_EQ(result.get().value(), "shared");
-    EXPECT_EQ(fetches.load(), 1);
-    EXPECT_EQ(cache.fetches(), 1u);
+    Race out;
+    for (auto& future : futures)
+        out.results.push_back(future.get());
+    out.fetches = fetches.load();
+    EXPECT_EQ(cache.fetches(), static_cast<std::uint64_t>(out.fetches));
+    return out;
+}
+
+// Many threads asking at once start one fetch between them; every one gets its token.
+TEST(TokenCache, OneFetchInFlightForConcurrentCallers) {
+    Race outcome = race(8, IssuedToken{"shared", 3600s});
+    for (const auto& result : outcome.results)
+        EXPECT_EQ(result.value(), "shared");
+    EXPECT_EQ(outcome.fetches, 1);
 }
 
 // Callers that waited on a failed fetch get its error instead of each asking again.
 TEST(TokenCache, WaitersShareTheErrorOfTheFetchTheyWaitedFor) {
-    CountingClock clock;
-    std::promise<void> release;
-    std::shared_future<void> released = release.get_future().share();
-    std::atomic<int> fetches = 0;
-    TokenCache cache(
-        [&]() -> Result<IssuedToken> {
-            ++fetches;
-            released.wait();
-            return fail(Error::transient("identity platform unavailable"));
-        },
-        clock.now());
-
-    constexpr int callers = 5;
-    std::vector<std::future<Result<std::string>>> results;
-    for (int i = 0; i < callers; ++i)
-        results.push_back(std::async(std::launch::async, [&] { return cache.token(); }));
-    clock.wait_for(callers);
-    release.set_value();
-    for (auto& result : results) {
-        auto token = result.get();
-        ASSERT_FALSE(token);
-        EXPECT_EQ(token.error().message, "identity platform unavailable");
+    Race outcome = race(5, fail(Error::transient("identity platform unavailable")));
+    for (const auto& result : outcome.results) {
+        ASSERT_FALSE(result);
+        EXPECT_EQ(result.error().message, "identity platform unavailable");
     }
-    EXPECT_EQ(fetches.load(), 1);
+    EXPECT_EQ(outcome.fetches, 1);
 }
 
 }  // namespace

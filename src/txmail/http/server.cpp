@@ -3,6 +3,7 @@
 
 #include "txmail/http/server.h"
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -96,6 +97,21 @@ struct Server::State {
                                     asio::redirect_error(asio::use_awaitable, ec));
     }
 
+    // After refusing a request mid-body, half-close and read what the client is still sending
+    // (bounded in bytes and time): closing at once would reset the connection and the client,
+    // still writing, would never read the 413 it was sent.
+    asio::awaitable<void> drain(Connection& c) {
+        beast::error_code ec;
+        c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        std::array<char, 16 * 1024> sink;
+        std::size_t total = 0;
+        c.stream.expires_after(std::chrono::seconds(2));
+        while (!ec && total < 8 * options.body_limit) {
+            total += co_await c.stream.async_read_some(
+                asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+        }
+    }
+
     asio::awaitable<void> session(std::shared_ptr<Connection> c) {
         beast::flat_buffer buffer;
         beast::error_code ec;
@@ -132,6 +148,7 @@ struct Server::State {
                                                "the request body is larger than " +
                                                    std::to_string(options.body_limit) + " bytes"),
                                11, false);
+                co_await drain(*c);
                 break;
             }
             if (ec == bhttp::error::header_limit) {
