@@ -97,8 +97,9 @@ Result<SmtpReply> read_reply(ProbeConnection& connection) {
             return fail(Error::transient("the server's answer is not an SMTP reply: \"" +
                                          line->substr(0, 200) + "\""));
         reader.feed(*line + "\r\n");
-        if (reader.last())
-            return *reader.last();
+        // take(), not last(): last() leaves out 221, and QUIT's 221 is a reply the doctor shows.
+        if (auto reply = reader.take())
+            return *reply;
     }
     return fail(Error::transient("the server's reply goes on for more than " +
                                  std::to_string(kMaxReplyLines) + " lines"));
