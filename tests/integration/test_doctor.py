@@ -20,7 +20,7 @@ from support.certs import Certificates
 from support.exchange_replies import REPLIES, replay
 from support.graph_endpoint import GraphEndpoint
 from support.ports import free_port
-from support.processes import run_txmail
+from support.processes import run_txmail, wait_until
 from support.smtpd import SmtpServer
 from support.token_endpoint import TokenEndpoint
 from support.xoauth2_smtpd import ExchangeOnlineSmtpd
@@ -84,6 +84,12 @@ class DoctorTestCase(unittest.TestCase):
                         result.stdout)
         if names[-1] != step:
             self.assertIn("not run: an earlier step failed", result.stdout)
+
+
+    def assert_session_ended_with_quit(self):
+        """A failed session is still ended with QUIT (RFC 5321), after the failing command."""
+        wait_until(lambda: self.server.verbs()[-1:] == ["QUIT"], 10,
+                   "QUIT after the failure; the server saw " + repr(self.server.verbs()))
 
 
 class HealthyServer(DoctorTestCase):
@@ -153,6 +159,7 @@ class ExchangeOnlineReplies(DoctorTestCase):
                 replay(self.server, reply)
                 result = self.doctor()
                 self.assert_failed_at(result, reply.step)
+                self.assert_session_ended_with_quit()
                 self.assertIn("server said: " + reply.text, result.stdout)
                 self.assertIn("diagnosis: ", result.stdout)
                 self.assertIn(reply.remedy, result.stdout)

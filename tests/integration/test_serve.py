@@ -6,17 +6,14 @@ stored; oversize body -> 413; SIGTERM -> exit 0."""
 
 import email
 import email.policy
-import json
 import os
 import re
 import tempfile
 import time
 import unittest
-import urllib.error
-import urllib.request
 
 from support.processes import BackgroundProcess, txmail_binary, txmail_env, wait_until
-from support.smtpd import SmtpServer
+from support.serve import serve_against_smtp
 
 TOKEN = "test-token-0123456789"
 
@@ -24,44 +21,11 @@ TOKEN = "test-token-0123456789"
 class ServeTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls._tmp = tempfile.TemporaryDirectory(prefix="txmail-serve-")
-        cls.smtp = SmtpServer(tls="none").start()
-        settings = {
-            "TXMAIL_LISTEN": "127.0.0.1:0",
-            "TXMAIL_API_TOKEN": TOKEN,
-            "TXMAIL_DATABASE_URL": "sqlite:///" + os.path.join(cls._tmp.name, "txmail.db"),
-            "EMAIL_BACKEND": "smtp",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(cls.smtp.port),
-            "EMAIL_TIMEOUT": "5",
-            "TXMAIL_DISPATCH_IDLE": "100ms",
-            "DEFAULT_FROM_EMAIL": "noreply@example.com",
-        }
-        cls.serve = BackgroundProcess([txmail_binary(), "serve"], env=txmail_env(settings),
-                                      cwd=cls._tmp.name).start()
-        found = cls.serve.wait_for_output(r"listening on http://127\.0\.0\.1:(\d+)", timeout=20)
-        cls.base = f"http://127.0.0.1:{found.group(1)}"
+        serve_against_smtp(cls, token=TOKEN, EMAIL_TIMEOUT="5",
+                           DEFAULT_FROM_EMAIL="noreply@example.com")
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.serve.cleanup()
-        cls.smtp.stop()
-        cls._tmp.cleanup()
-
-    def call(self, method, path, body=None, token=TOKEN, headers=None, raw=None):
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        request = urllib.request.Request(self.base + path, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        if token is not None:
-            request.add_header("Authorization", "Bearer " + token)
-        for name, value in (headers or {}).items():
-            request.add_header(name, value)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            payload = error.read()
-            return error.code, json.loads(payload) if payload else None
+    def call(self, *args, **kwargs):
+        return self.serve.call(*args, **kwargs)
 
     def messages_to(self, address):
         return [m for m in self.smtp.messages if address in m.rcpt_tos]

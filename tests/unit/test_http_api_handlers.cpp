@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/http_request.h"
 #include "support/notify_fixtures.h"
 #include "txmail/http/api_handlers.h"
 #include "txmail/outbox/memory_store.h"
@@ -20,13 +21,8 @@ class ApiTest : public ::testing::Test {
 
     Response call(std::string method, std::string path, std::string body = {},
                   Headers headers = {{"Authorization", "Bearer s3cret"}}) {
-        Request request;
-        request.method = std::move(method);
-        request.target = path;
-        parse_target(path, request.path, request.query);
-        request.headers = std::move(headers);
-        request.body = std::move(body);
-        return router.handle(request);
+        return router.handle(
+            testing::http_request(std::move(method), path, std::move(body), std::move(headers)));
     }
     Response post(std::string path, const json& body, std::string key = {}) {
         Headers headers{{"Authorization", "Bearer s3cret"}};

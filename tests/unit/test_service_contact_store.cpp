@@ -84,6 +84,37 @@ TEST_P(ContactStoreContract, RemoveDropsContactAndWatchlist) {
     EXPECT_TRUE(store->ping());
 }
 
+TEST_P(ContactStoreContract, FindsByStripeCustomerAndByEmailIgnoringCase) {
+    Contact linked = ada();
+    linked.stripe_customer_id = "cus_1";
+    ASSERT_TRUE(store->upsert(linked));
+    ASSERT_TRUE(store->upsert({"8", "Bob@Example.com", "Bob", std::nullopt, {}, {}}));
+    ASSERT_TRUE(store->upsert({"9", "bob@example.com", "Bob again", std::nullopt, {}, {}}));
+    EXPECT_EQ((*store->by_stripe_customer("cus_1"))->id, "7");
+    EXPECT_FALSE(store->by_stripe_customer("cus_2")->has_value());
+    EXPECT_EQ((*store->by_email("BOB@example.COM"))->id, "8");  // the lowest id of the two
+    EXPECT_FALSE(store->by_email("carol@example.com")->has_value());
+}
+
+TEST_P(ContactStoreContract, LinkStripeCustomerSetsItOnceAndNamesTheConflict) {
+    ASSERT_TRUE(store->upsert(ada()));
+    ASSERT_TRUE(store->upsert({"8", "bob@example.com", "Bob", std::nullopt, {}, {}}));
+    ASSERT_TRUE(store->link_stripe_customer("7", "cus_1"));
+    EXPECT_EQ((**store->get("7")).stripe_customer_id, "cus_1");
+    EXPECT_EQ((**store->get("7")).email, "ada@example.com");
+    ASSERT_TRUE(store->link_stripe_customer("7", "cus_1"));  // again: no conflict with itself
+
+    auto taken = store->link_stripe_customer("8", "cus_1");
+    ASSERT_FALSE(taken);
+    EXPECT_EQ(taken.error().field, "stripe_customer_id");
+    EXPECT_FALSE((**store->get("8")).stripe_customer_id.has_value());
+
+    auto unknown = store->link_stripe_customer("nobody", "cus_2");
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().field, "user_id");
+    EXPECT_FALSE(store->by_stripe_customer("cus_2")->has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Stores, ContactStoreContract,
     ::testing::Values(

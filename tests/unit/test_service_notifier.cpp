@@ -14,6 +14,17 @@ nlohmann::json user(int n) {
             {"name", "User " + std::to_string(n)}};
 }
 
+// One view_status_changed per watcher 0..count-1, each with its own idempotency key.
+std::vector<Notification> view_status_batch(int count) {
+    std::vector<Notification> batch;
+    for (int n = 0; n < count; ++n)
+        batch.push_back(
+            {"view_status_changed",
+             {{"user", user(n)}, {"ticker", "AAPL"}, {"old_status", "BUY"}, {"new_status", "SELL"}},
+             "fan:" + std::to_string(n)});
+    return batch;
+}
+
 class NotifierTest : public ::testing::Test {
   protected:
     notify::Renderer renderer = testing::notify_renderer();
@@ -46,13 +57,7 @@ TEST_F(NotifierTest, BadDataStoresNothingAndNamesTheField) {
 }
 
 TEST_F(NotifierTest, FanOutQueuesOneMessagePerWatcher) {
-    std::vector<Notification> batch;
-    for (int n = 0; n < 100; ++n)
-        batch.push_back(
-            {"view_status_changed",
-             {{"user", user(n)}, {"ticker", "AAPL"}, {"old_status", "BUY"}, {"new_status", "SELL"}},
-             "fan:" + std::to_string(n)});
-    auto queued = notifier.fan_out(batch);
+    auto queued = notifier.fan_out(view_status_batch(100));
     ASSERT_TRUE(queued) << queued.error().describe();
     EXPECT_EQ(queued->size(), 100u);
     outbox::ListFilter all;
@@ -75,6 +80,17 @@ TEST_F(NotifierTest, FanOutWithOneBadRecipientStoresNothing) {
          std::nullopt}};
     EXPECT_FALSE(notifier.fan_out(batch));
     EXPECT_TRUE(store.list({})->empty());
+}
+
+TEST_F(NotifierTest, CountsEachNewlyStoredMessageOnceAndNotIdempotentReplays) {
+    std::vector<std::string> accepted;
+    notifier.on_accepted([&](std::string_view event) { accepted.emplace_back(event); });
+    ASSERT_TRUE(notifier.notify({"welcome", {{"user", user(1)}}, "once"}));
+    ASSERT_TRUE(notifier.notify({"welcome", {{"user", user(1)}}, "once"}));
+    ASSERT_TRUE(notifier.fan_out(view_status_batch(3)));
+    ASSERT_TRUE(notifier.fan_out(view_status_batch(3)));
+    EXPECT_EQ(accepted, (std::vector<std::string>{"welcome", "view_status_changed",
+                                                  "view_status_changed", "view_status_changed"}));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "support/security_log_capture.h"
 #include "txmail/log/log_format.h"
 #include "txmail/microsoft365/diagnosis.h"
+#include "txmail/microsoft365/diagnosis_text.h"
 #include "txmail/transport/memory_backend.h"
 
 namespace txmail::transport {
@@ -100,7 +101,7 @@ TEST(Mailer, SendReportsTheServersRefusalAndLogsItWithTheDiagnosis) {
     EXPECT_EQ(line["reply"], exchange_refusal().reply);
     const auto diagnosis = microsoft365::diagnose(exchange_refusal());
     ASSERT_TRUE(diagnosis) << "the diagnosis knowledge base should know this reply";
-    EXPECT_EQ(line["diagnosis"], diagnosis->id + ": " + diagnosis->cause);
+    EXPECT_EQ(line["diagnosis"], microsoft365::format_diagnosis_line(*diagnosis));
 }
 
 TEST(Mailer, ABatchGoesToTheBackendInOneCallAndResultsKeepTheCallersOrder) {

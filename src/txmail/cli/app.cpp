@@ -1,6 +1,7 @@
 #include "txmail/cli/app.h"
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <iostream>
 
 #include "txmail/cli/commands.h"
@@ -59,6 +60,9 @@ int run(int argc, char** argv, Context& context) {
 }
 
 int run(int argc, char** argv) {
+    // A peer that closes first must be an error value, not a killed process: OpenSSL writes to
+    // the doctor's socket with write(), which raises SIGPIPE (Postfix ignores it the same way).
+    std::signal(SIGPIPE, SIG_IGN);
     Context context(config::process_environment(), std::cout, std::cerr);
     return run(argc, argv, context);
 }

@@ -16,10 +16,15 @@
 #include "txmail/cli/outbox_store.h"
 #include "txmail/cli/shutdown_signals.h"
 #include "txmail/http/api_handlers.h"
+#include "txmail/http/metrics_handler.h"
+#include "txmail/http/openapi.h"
 #include "txmail/http/server.h"
+#include "txmail/http/webhook_handlers.h"
 #include "txmail/outbox/dispatcher_options.h"
 #include "txmail/service/contact_store.h"
 #include "txmail/service/notifier.h"
+#include "txmail/service/stripe_webhook_ledger.h"
+#include "txmail/service/stripe_webhook_processor.h"
 #include "txmail/transport/backend.h"
 #include "txmail/util/loopback.h"
 
@@ -47,18 +52,47 @@ int serve(Context& context) {
     auto contacts = service::open_contact_store(settings.get_or("TXMAIL_DATABASE_URL", ""));
     if (!contacts)
         throw CommandFailure(contacts.error(), exit_code_for_store_error(contacts.error()));
+    auto stripe_ledger =
+        service::open_stripe_webhook_ledger(settings.get_or("TXMAIL_DATABASE_URL", ""));
+    if (!stripe_ledger)
+        throw CommandFailure(stripe_ledger.error(),
+                             exit_code_for_store_error(stripe_ledger.error()));
+    service::StripeWebhookOptions stripe_options =
+        require(service::stripe_webhook_options(settings), exit_usage);
 
     const ShutdownSignals signals;  // before any worker or I/O thread exists
+    http::ServiceMetrics metrics;   // outlives the dispatcher and the server that feed it
+    metrics.track_queue(*store);
     outbox::Dispatcher dispatcher(
         *store, [&settings] { return transport::make_backend(settings); }, dispatcher_options);
+    dispatcher.set_observer(metrics.attempt_observer());
     require(dispatcher.start(), exit_usage);
 
     service::Notifier notifier(renderer, *store);
     notifier.on_queued([&dispatcher] { dispatcher.notify(); });
+    notifier.on_accepted([&metrics](std::string_view event) { metrics.count_accepted(event); });
     http::ApiServices services{**contacts, notifier, *store, token, true};
     http::Router router;
     http::add_api_routes(router, services);
-    http::Server server(listen, router);
+    if (stripe_options.secrets.empty())
+        context.err() << "txmail: STRIPE_WEBHOOK_SECRET is not set: POST /webhooks/stripe "
+                         "answers 503\n";
+    service::StripeWebhookProcessor stripe_webhooks(**stripe_ledger, **contacts, notifier,
+                                                    std::move(stripe_options));
+    services.on_customer_linked = [&](const std::string& customer_id) {
+        if (auto delivered = stripe_webhooks.deliver_pending(customer_id); !delivered)
+            context.err() << "txmail: Stripe events for " << customer_id
+                          << " stay pending: " << delivered.error().describe() << '\n';
+    };
+    http::WebhookServices webhook_services{
+        stripe_webhooks, **stripe_ledger, token,
+        [&metrics](std::string_view outcome) { metrics.count_webhook(outcome); }};
+    http::add_webhook_routes(router, webhook_services);
+    http::add_metrics_route(router, metrics);
+    http::add_openapi_route(router);
+    for (const std::string& route : http::undocumented_routes(router, http::openapi_document()))
+        context.err() << "txmail: warning: " << route << " is not described in /openapi.json\n";
+    http::Server server(listen, router, metrics.request_observer());
     if (auto started = server.start(); !started) {
         dispatcher.stop();
         throw CommandFailure(started.error(), exit_failed);

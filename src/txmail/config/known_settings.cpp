@@ -58,6 +58,8 @@ constexpr std::array kKnownSettings = std::to_array<KnownSetting>({
     {"TXMAIL_ADMIN_TOKEN", "", text, true, "token required on /admin"},
     {"STRIPE_WEBHOOK_SECRET", "", text, true,
      "Stripe signing secret(s), comma-separated during rotation"},
+    {"STRIPE_PRICE_NAMES", "", text, false,
+     "plan names for Stripe price IDs, e.g. price_123=Basic,price_456=Pro"},
     {"TXMAIL_TEMPLATE_DIR", "", text, false,
      "directory of templates overriding the built-in ones; empty: built-in only"},
     {"TXMAIL_LOG_FORMAT", "text", text, false, "log line format: text or json"},

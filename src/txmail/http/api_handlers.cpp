@@ -119,6 +119,8 @@ Response put_user(ApiServices& services, const Request& request, const PathParam
     const service::Contact contact = contact_from(parse_body(request), params.at("id"));
     const bool created = require(services.contacts.upsert(contact));
     auto stored = existing_user(services, contact.id);
+    if (stored.stripe_customer_id && services.on_customer_linked)
+        services.on_customer_linked(*stored.stripe_customer_id);
     json body = user_json(stored);
     body["stripe_customer_id"] =
         stored.stripe_customer_id ? json(*stored.stripe_customer_id) : json(nullptr);

@@ -24,6 +24,9 @@ struct ApiServices {
     outbox::Store& outbox;
     std::optional<std::string> api_token;  // TXMAIL_API_TOKEN; none: no auth (loopback only)
     bool backend_configured = true;        // /readyz
+    // After PUT /v1/users/{id} stored a stripe_customer_id: deliver the Stripe events that waited
+    // for that customer (service::StripeWebhookProcessor::deliver_pending). Empty: nothing.
+    std::function<void(const std::string& customer_id)> on_customer_linked;
 };
 
 void add_api_routes(Router& router, ApiServices& services);

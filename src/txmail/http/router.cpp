@@ -93,4 +93,11 @@ std::string Router::route_of(const Request& request) const {
     return route != nullptr ? route->pattern : "unmatched";
 }
 
+std::vector<Router::RouteName> Router::routes() const {
+    std::vector<RouteName> names;
+    for (const Route& route : routes_)
+        names.push_back({route.method, route.pattern});
+    return names;
+}
+
 }  // namespace txmail::http

@@ -25,6 +25,13 @@ class Router {
     // The pattern that matched the request's path, or "unmatched" (for metrics labels).
     std::string route_of(const Request& request) const;
 
+    struct RouteName {
+        std::string method;
+        std::string pattern;
+    };
+    // Every route, in registration order (checked against the OpenAPI document).
+    std::vector<RouteName> routes() const;
+
   private:
     struct Route {
         std::string method;

@@ -13,12 +13,6 @@ namespace txmail::microsoft365 {
 
 namespace {
 
-// curl_global_init is not guaranteed thread-safe on every build; do it once, before any handle.
-void global_init_once() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 CURL* curl(void* handle) {
     return static_cast<CURL*>(handle);
 }
@@ -54,6 +48,11 @@ struct SlistDeleter {
 
 }  // namespace
 
+void init_curl_once() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
 std::optional<std::string> HttpResponse::header(std::string_view lower_name) const {
     if (auto it = headers.find(lower_name); it != headers.end())
         return it->second;
@@ -61,7 +60,7 @@ std::optional<std::string> HttpResponse::header(std::string_view lower_name) con
 }
 
 HttpClient::HttpClient(HttpOptions options) : handle_(nullptr), options_(std::move(options)) {
-    global_init_once();
+    init_curl_once();
     handle_ = curl_easy_init();
     if (handle_ == nullptr)
         throw std::runtime_error("libcurl could not create a handle");
@@ -72,7 +71,7 @@ HttpClient::~HttpClient() {
 }
 
 std::string HttpClient::escape(std::string_view text) {
-    global_init_once();
+    init_curl_once();
     // Since libcurl 7.82 the handle argument is unused; the encoding is RFC 3986's.
     std::unique_ptr<char, decltype(&curl_free)> escaped(
         curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), &curl_free);

@@ -20,6 +20,10 @@
 
 namespace txmail::microsoft365 {
 
+// curl_global_init is not thread-safe on every build: every libcurl user in txmail (this client,
+// transport's SMTP session) calls this before its first handle, so it happens once.
+void init_curl_once();
+
 struct HttpOptions {
     std::string ca_file;  // empty: the system's CAs
     std::chrono::milliseconds timeout{30'000};

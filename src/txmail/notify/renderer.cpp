@@ -34,42 +34,6 @@ mustache::data to_data(const json& value) {
     return mustache::data{value.dump()};
 }
 
-// &#39; rather than kainjow's &apos;, which HTML 4 mail clients do not know.
-std::string escape_html(const std::string& text) {
-    std::string out;
-    out.reserve(text.size() + text.size() / 8);
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
-std::string keep_as_is(const std::string& text) {
-    return text;
-}
-
-std::string escape_one_line(const std::string& text) {
-    return one_line(text, text.size());
-}
-
 // Plain text reads best without trailing blanks and with at most one empty line between
 // paragraphs (optional sections leave gaps); it ends with exactly one newline.
 std::string tidy_text(const std::string& text) {
@@ -144,34 +108,27 @@ Result<mail::Message> Renderer::render(std::string_view event, const nlohmann::j
 
 Result<mail::Message> Renderer::render(const EventData& data) const {
     mustache::data context = template_context(data, brand_);
-    // One template: partials of its format put in reach, its own escaping, errors with its file.
-    const auto render_part = [&](Part part,
-                                 std::string (*escape)(const std::string&)) -> Result<std::string> {
-        const Template& source = templates_.get(data.spec->name, part);
-        for (const auto& [name, text] : templates_.partials(part))
-            context.set(name, text);
-        mustache::mustache compiled{source.text};
-        compiled.set_custom_escape(escape);
-        std::string out = compiled.render(context);
-        if (!compiled.is_valid()) {
-            return fail(
-                Error::internal(source.origin + ": cannot render: " + compiled.error_message()));
+    const auto render_part = [&](Part part) -> Result<std::string> {
+        const CompiledTemplate& compiled = templates_.compiled(data.spec->name, part);
+        if (!compiled.partials_inlined()) {
+            for (const auto& [name, text] : templates_.partials(part))
+                context.set(name, text);
         }
-        return out;
+        return compiled.render(context);
     };
 
-    auto subject = render_part(Part::subject, escape_one_line);
+    auto subject = render_part(Part::subject);
     if (!subject)
         return fail(subject.error());
     context.set("subject", one_line(*subject, max_subject_chars));
-    auto preheader = render_part(Part::preheader, escape_one_line);
+    auto preheader = render_part(Part::preheader);
     if (!preheader)
         return fail(preheader.error());
     context.set("preheader", one_line(*preheader, max_subject_chars));
-    auto text = render_part(Part::text_body, keep_as_is);
+    auto text = render_part(Part::text_body);
     if (!text)
         return fail(text.error());
-    auto html = render_part(Part::html_body, escape_html);
+    auto html = render_part(Part::html_body);
     if (!html)
         return fail(html.error());
 

@@ -9,6 +9,7 @@
 
 #include "txmail/config/settings.h"
 #include "txmail/notify/embedded_templates.h"
+#include "txmail/notify/escaping.h"
 #include "txmail/notify/event_catalogue.h"
 
 namespace txmail::notify {
@@ -72,35 +73,19 @@ std::string located(const Template& t, const std::string& problem) {
     return t.origin + ":" + std::to_string(line) + ": " + what;
 }
 
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
 // Every {{> name}} must name a partial of the template's format. Templates that change the tag
 // delimiters are checked by the parser only.
-Result<void> check_partials(const Template& t,
-                            const std::map<std::string, std::string, std::less<>>& partials) {
-    if (t.text.find("{{=") != std::string::npos)
+Result<void> check_partials(const Template& t, const Partials& partials) {
+    if (changes_delimiters(t.text))
         return {};
-    for (std::size_t open = t.text.find("{{"); open != std::string::npos;
-         open = t.text.find("{{", open + 2)) {
-        const auto close = t.text.find("}}", open + 2);
-        if (close == std::string::npos)
-            break;
-        const std::string_view tag =
-            trim(std::string_view(t.text).substr(open + 2, close - open - 2));
-        if (!tag.starts_with('>'))
-            continue;
-        const std::string_view name = trim(tag.substr(1));
-        if (!partials.contains(name)) {
+    for (const PartialTag& tag : partial_tags(t.text)) {
+        if (!partials.contains(tag.name)) {
             std::string known;
             for (const auto& [partial, text] : partials)
                 known += (known.empty() ? "" : ", ") + partial;
-            return fail(template_error(t, t.origin + ":" + std::to_string(line_at(t.text, open)) +
-                                              ": unknown partial \"" + std::string(name) +
+            return fail(template_error(t, t.origin + ":" +
+                                              std::to_string(line_at(t.text, tag.begin)) +
+                                              ": unknown partial \"" + std::string(tag.name) +
                                               "\"; known partials: " + known));
         }
     }
@@ -215,6 +200,16 @@ Result<TemplateSet> TemplateSet::load(const std::optional<std::filesystem::path>
             !checked)
             return fail(checked.error());
     }
+    for (const EventSpec& event : events()) {
+        for (Part part : parts) {
+            const Template& t = set.get(event.name, part);
+            auto compiled =
+                CompiledTemplate::compile(t.origin, t.text, set.partials(part), escape_for(part));
+            if (!compiled)
+                return fail(template_error(t, compiled.error().message));
+            set.compiled_.emplace(t.name, std::move(*compiled));
+        }
+    }
     return set;
 }
 
@@ -228,7 +223,12 @@ const Template& TemplateSet::get(std::string_view event, Part part) const {
     return templates_.at(name);
 }
 
-const std::map<std::string, std::string, std::less<>>& TemplateSet::partials(Part part) const {
+const CompiledTemplate& TemplateSet::compiled(std::string_view event, Part part) const {
+    const std::string name = std::string(event) + "/" + std::string(file_name(part));
+    return compiled_.at(name);
+}
+
+const Partials& TemplateSet::partials(Part part) const {
     return part == Part::html_body ? html_partials_ : text_partials_;
 }
 

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "txmail/notify/compiled_template.h"
 #include "txmail/util/error.h"
 
 namespace txmail::config {
@@ -45,15 +46,18 @@ class TemplateSet {
 
     // Present for every catalogue event and part once load() succeeded.
     const Template& get(std::string_view event, Part part) const;
+    // The same, parsed once with its partials written in (compiled_template.h).
+    const CompiledTemplate& compiled(std::string_view event, Part part) const;
     // Partial name ("layout/footer") -> text, for the given part's format.
-    const std::map<std::string, std::string, std::less<>>& partials(Part part) const;
+    const Partials& partials(Part part) const;
     // Every template, sorted by name (for listings and tests).
     std::vector<const Template*> all() const;
 
   private:
     std::map<std::string, Template, std::less<>> templates_;
-    std::map<std::string, std::string, std::less<>> html_partials_;
-    std::map<std::string, std::string, std::less<>> text_partials_;
+    std::map<std::string, CompiledTemplate, std::less<>> compiled_;  // event parts only
+    Partials html_partials_;
+    Partials text_partials_;
 };
 
 }  // namespace txmail::notify

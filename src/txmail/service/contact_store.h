@@ -6,7 +6,11 @@
 // drops the contact and its watchlist; set_watchlist() replaces the whole list (symbols are
 // already validated and upper-cased by the caller); watchers() lists the contacts following a
 // ticker, ordered by id. Two contacts cannot share a Stripe customer id (an error naming
-// stripe_customer_id). Implementations: sqlite (the outbox's file), memory (tests).
+// stripe_customer_id). For the Stripe webhook receiver: by_stripe_customer() finds the contact
+// linked to a customer; by_email() compares ASCII case-insensitively (Stripe keeps the address as
+// typed at checkout) and, emails not being unique, returns the lowest id; link_stripe_customer()
+// sets one contact's customer id (errors name user_id for an unknown contact, stripe_customer_id
+// when another contact holds it). Implementations: sqlite (the outbox's file), memory (tests).
 #pragma once
 
 #include <chrono>
@@ -40,6 +44,10 @@ class ContactStore {
                                        const std::vector<std::string>& tickers) = 0;
     virtual Result<std::vector<std::string>> watchlist(const std::string& user_id) = 0;
     virtual Result<std::vector<Contact>> watchers(const std::string& ticker) = 0;
+    virtual Result<std::optional<Contact>> by_stripe_customer(const std::string& customer_id) = 0;
+    virtual Result<std::optional<Contact>> by_email(const std::string& email) = 0;
+    virtual Result<void> link_stripe_customer(const std::string& user_id,
+                                              const std::string& customer_id) = 0;
     // A cheap query proving the store answers (/readyz).
     virtual Result<void> ping() = 0;
 };

@@ -2,6 +2,7 @@
 
 #include "txmail/mail/mime_writer.h"
 #include "txmail/notify/event_catalogue.h"
+#include "txmail/util/parallel_for.h"
 
 namespace txmail::service {
 
@@ -36,17 +37,28 @@ Result<outbox::Enqueued> Notifier::notify(const Notification& notification) {
     auto enqueued = store_.enqueue(*queued);
     if (enqueued && on_queued_)
         on_queued_();
+    if (enqueued && enqueued->created && on_accepted_)
+        on_accepted_(notification.event);
     return enqueued;
 }
 
+// Rendering is most of a fan-out's time (tens of microseconds a message, see docs/benchmarks.md)
+// and Renderer::render is const and thread-safe, so a large fan-out renders on every core; the
+// store write stays one transaction. The first failing notification (in order) is reported.
 Result<std::vector<outbox::Enqueued>> Notifier::fan_out(
     const std::vector<Notification>& notifications) {
+    constexpr std::size_t min_messages_per_thread = 128;
+    std::vector<Result<outbox::NewMessage>> prepared(notifications.size());
+    parallel_for(notifications.size(), min_messages_per_thread,
+                 [&](std::size_t begin, std::size_t end) {
+                     for (std::size_t i = begin; i < end; ++i)
+                         prepared[i] = prepare(notifications[i]);
+                 });
     std::vector<outbox::NewMessage> batch;
-    batch.reserve(notifications.size());
-    for (const Notification& notification : notifications) {
-        auto queued = prepare(notification);
+    batch.reserve(prepared.size());
+    for (auto& queued : prepared) {
         if (!queued)
-            return fail(queued.error());
+            return fail(std::move(queued.error()));
         batch.push_back(std::move(*queued));
     }
     if (batch.empty())
@@ -54,6 +66,11 @@ Result<std::vector<outbox::Enqueued>> Notifier::fan_out(
     auto enqueued = store_.enqueue_batch(batch);
     if (enqueued && on_queued_)
         on_queued_();
+    if (enqueued && on_accepted_) {
+        for (std::size_t i = 0; i < enqueued->size(); ++i)
+            if ((*enqueued)[i].created)
+                on_accepted_(notifications[i].event);
+    }
     return enqueued;
 }
 

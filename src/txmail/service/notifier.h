@@ -43,6 +43,11 @@ class Notifier {
     Result<std::vector<outbox::Enqueued>> fan_out(const std::vector<Notification>& notifications);
     // Called after each commit (`txmail serve`: wakes the dispatcher's idle workers at once).
     void on_queued(std::function<void()> callback) { on_queued_ = std::move(callback); }
+    // Called once per message newly stored, with its event; not for an idempotent replay
+    // (`txmail serve`: txmail_notifications_accepted_total).
+    void on_accepted(std::function<void(std::string_view event)> callback) {
+        on_accepted_ = std::move(callback);
+    }
 
   private:
     Result<outbox::NewMessage> prepare(const Notification& notification) const;
@@ -50,6 +55,7 @@ class Notifier {
     const notify::Renderer& renderer_;
     outbox::Store& store_;
     std::function<void()> on_queued_;
+    std::function<void(std::string_view)> on_accepted_;
 };
 
 }  // namespace txmail::service

@@ -1,6 +1,8 @@
 #include "txmail/service/sqlite_contact_store.h"
 
 #include "txmail/outbox/lifecycle.h"
+#include "txmail/service/sqlite_rows.h"
+#include "txmail/service/sqlite_transaction.h"
 
 namespace txmail::service {
 namespace {
@@ -27,37 +29,29 @@ Result<std::unique_ptr<SqliteContactStore>> SqliteContactStore::open(
     return std::unique_ptr<SqliteContactStore>(new SqliteContactStore(std::move(*connection)));
 }
 
-Result<void> SqliteContactStore::transaction(const std::function<Result<void>()>& body) {
-    if (auto begun = connection_->execute("BEGIN IMMEDIATE"); !begun)
-        return begun;
-    if (auto done = body(); !done) {
-        (void)connection_->execute("ROLLBACK");
-        return done;
-    }
-    if (auto committed = connection_->execute("COMMIT"); !committed) {
-        (void)connection_->execute("ROLLBACK");
-        return committed;
-    }
+Result<void> SqliteContactStore::customer_free_for(const std::string& customer_id,
+                                                   const std::string& user_id) {
+    auto owner =
+        connection_->prepare("SELECT id FROM users WHERE stripe_customer_id = ?1 AND id <> ?2");
+    if (!owner)
+        return fail(owner.error());
+    auto row = owner->bind(1, customer_id).bind(2, user_id).step();
+    if (!row)
+        return fail(row.error());
+    if (*row)
+        return fail(Error::invalid(
+            "stripe_customer_id",
+            "stripe_customer_id " + customer_id + " already belongs to user " + owner->text(0)));
     return {};
 }
 
 Result<bool> SqliteContactStore::upsert(const Contact& contact) {
     std::lock_guard lock(mutex_);
     bool created = false;
-    auto done = transaction([&]() -> Result<void> {
-        if (contact.stripe_customer_id) {
-            auto owner = connection_->prepare(
-                "SELECT id FROM users WHERE stripe_customer_id = ?1 AND id <> ?2");
-            if (!owner)
-                return fail(owner.error());
-            auto row = owner->bind(1, *contact.stripe_customer_id).bind(2, contact.id).step();
-            if (!row)
-                return fail(row.error());
-            if (*row)
-                return fail(Error::invalid("stripe_customer_id",
-                                           "stripe_customer_id " + *contact.stripe_customer_id +
-                                               " already belongs to user " + owner->text(0)));
-        }
+    auto done = immediate_transaction(*connection_, [&]() -> Result<void> {
+        if (contact.stripe_customer_id)
+            if (auto free = customer_free_for(*contact.stripe_customer_id, contact.id); !free)
+                return free;
         auto upsert = connection_->prepare(
             "INSERT INTO users (id, email, name, stripe_customer_id, created_at, updated_at) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (id) DO UPDATE SET email = ?2, "
@@ -83,18 +77,52 @@ Result<bool> SqliteContactStore::upsert(const Contact& contact) {
     return created;
 }
 
-Result<std::optional<Contact>> SqliteContactStore::get(const std::string& id) {
+Result<std::optional<Contact>> SqliteContactStore::first_where(std::string_view condition,
+                                                               const std::string& value) {
     std::lock_guard lock(mutex_);
-    auto query = connection_->prepare("SELECT " + std::string(contact_columns) +
-                                      " FROM users WHERE id = ?1");
+    auto query =
+        connection_->prepare("SELECT " + std::string(contact_columns) + " FROM users WHERE " +
+                             std::string(condition) + " ORDER BY id LIMIT 1");
     if (!query)
         return fail(query.error());
-    auto row = query->bind(1, id).step();
-    if (!row)
-        return fail(row.error());
-    if (!*row)
-        return std::optional<Contact>{};
-    return read_contact(*query);
+    query->bind(1, value);
+    return first_row<Contact>(*query, read_contact);
+}
+
+Result<std::optional<Contact>> SqliteContactStore::get(const std::string& id) {
+    return first_where("id = ?1", id);
+}
+
+Result<std::optional<Contact>> SqliteContactStore::by_stripe_customer(
+    const std::string& customer_id) {
+    return first_where("stripe_customer_id = ?1", customer_id);
+}
+
+// SQLite's lower() folds ASCII only, as iequals_ascii does in the memory store.
+Result<std::optional<Contact>> SqliteContactStore::by_email(const std::string& email) {
+    return first_where("lower(email) = lower(?1)", email);
+}
+
+Result<void> SqliteContactStore::link_stripe_customer(const std::string& user_id,
+                                                      const std::string& customer_id) {
+    std::lock_guard lock(mutex_);
+    return immediate_transaction(*connection_, [&]() -> Result<void> {
+        if (auto free = customer_free_for(customer_id, user_id); !free)
+            return free;
+        auto link = connection_->prepare(
+            "UPDATE users SET stripe_customer_id = ?2, updated_at = ?3 WHERE id = ?1");
+        if (!link)
+            return fail(link.error());
+        if (auto done = link->bind(1, user_id)
+                            .bind(2, customer_id)
+                            .bind(3, outbox::to_unix_ms(std::chrono::system_clock::now()))
+                            .run();
+            !done)
+            return done;
+        if (connection_->changes() == 0)
+            return fail(Error::invalid("user_id", "no user with id " + user_id));
+        return {};
+    });
 }
 
 Result<bool> SqliteContactStore::remove(const std::string& id) {
@@ -110,7 +138,7 @@ Result<bool> SqliteContactStore::remove(const std::string& id) {
 Result<void> SqliteContactStore::set_watchlist(const std::string& user_id,
                                                const std::vector<std::string>& tickers) {
     std::lock_guard lock(mutex_);
-    return transaction([&]() -> Result<void> {
+    return immediate_transaction(*connection_, [&]() -> Result<void> {
         auto exists = connection_->prepare("SELECT 1 FROM users WHERE id = ?1");
         if (!exists)
             return fail(exists.error());
@@ -143,15 +171,8 @@ Result<std::vector<std::string>> SqliteContactStore::watchlist(const std::string
     if (!query)
         return fail(query.error());
     query->bind(1, user_id);
-    std::vector<std::string> tickers;
-    while (true) {
-        auto row = query->step();
-        if (!row)
-            return fail(row.error());
-        if (!*row)
-            return tickers;
-        tickers.push_back(query->text(0));
-    }
+    return all_rows<std::string>(*query,
+                                 [](const outbox::sqlite::Statement& row) { return row.text(0); });
 }
 
 Result<std::vector<Contact>> SqliteContactStore::watchers(const std::string& ticker) {
@@ -162,15 +183,7 @@ Result<std::vector<Contact>> SqliteContactStore::watchers(const std::string& tic
     if (!query)
         return fail(query.error());
     query->bind(1, ticker);
-    std::vector<Contact> found;
-    while (true) {
-        auto row = query->step();
-        if (!row)
-            return fail(row.error());
-        if (!*row)
-            return found;
-        found.push_back(read_contact(*query));
-    }
+    return all_rows<Contact>(*query, read_contact);
 }
 
 Result<void> SqliteContactStore::ping() {

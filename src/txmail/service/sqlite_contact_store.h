@@ -25,12 +25,20 @@ class SqliteContactStore final : public ContactStore {
                                const std::vector<std::string>& tickers) override;
     Result<std::vector<std::string>> watchlist(const std::string& user_id) override;
     Result<std::vector<Contact>> watchers(const std::string& ticker) override;
+    Result<std::optional<Contact>> by_stripe_customer(const std::string& customer_id) override;
+    Result<std::optional<Contact>> by_email(const std::string& email) override;
+    Result<void> link_stripe_customer(const std::string& user_id,
+                                      const std::string& customer_id) override;
     Result<void> ping() override;
 
   private:
     explicit SqliteContactStore(std::unique_ptr<outbox::sqlite::Connection> connection)
         : connection_(std::move(connection)) {}
-    Result<void> transaction(const std::function<Result<void>()>& body);
+    // The error when customer_id belongs to a contact other than user_id. Caller holds mutex_.
+    Result<void> customer_free_for(const std::string& customer_id, const std::string& user_id);
+    // The first contact by id matching `condition` (SQL over users, one parameter ?1).
+    Result<std::optional<Contact>> first_where(std::string_view condition,
+                                               const std::string& value);
 
     std::mutex mutex_;
     std::unique_ptr<outbox::sqlite::Connection> connection_;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 
@@ -60,6 +61,23 @@ class Checkup {
                 step.diagnosis = microsoft365::diagnose(*outcome.error);
             stopped_ = outcome.status == StepStatus::failed;
         }
+        report_.steps.push_back(std::move(step));
+    }
+
+    // A step that also runs after a failure (ending the SMTP session politely), shown as not run
+    // then. `after_failure` gets whether the failed step had a reply from the server: only then
+    // is the server known to be answering.
+    void closing_step(std::string name, const std::function<Outcome()>& run,
+                      const std::function<std::string(bool server_replied)>& after_failure) {
+        if (!stopped_)
+            return step(std::move(name), run);
+        const auto failed =
+            std::ranges::find(report_.steps, StepStatus::failed, &DoctorStep::status);
+        const bool server_replied = failed != report_.steps.end() && !failed->server_reply.empty();
+        DoctorStep step{.name = std::move(name)};
+        step.detail = "not run: an earlier step failed";
+        if (std::string done = after_failure(server_replied); !done.empty())
+            step.detail += "; " + done;
         report_.steps.push_back(std::move(step));
     }
 
@@ -266,12 +284,22 @@ void check_smtp(Checkup& checkup, const config::Settings& settings, const Doctor
     checkup.step("send_test",
                  [&] { return send_test_message(settings, target, request.send_test_to); });
 
-    checkup.step("quit", [&] {
+    // RFC 5321 4.1.1.10: the client ends the session with QUIT, a refused one too; but not after
+    // a timeout or a broken connection, where it would only wait another EMAIL_TIMEOUT.
+    const auto quit = [&] {
         auto reply = send_command(connection, "QUIT");
         connection.close();
         if (!reply)
             return Outcome::failed(reply.error());
         return Outcome::passed(reply->text(), reply->text());
+    };
+    checkup.closing_step("quit", quit, [&](bool server_replied) {
+        if (!server_replied) {
+            connection.close();
+            return std::string();
+        }
+        const Outcome said = quit();
+        return "QUIT to end the session: " + (said.error ? said.error->message : said.detail);
     });
 }
 

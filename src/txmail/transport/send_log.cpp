@@ -1,6 +1,7 @@
 #include "txmail/transport/send_log.h"
 
 #include "txmail/microsoft365/diagnosis.h"
+#include "txmail/microsoft365/diagnosis_text.h"
 
 namespace txmail::transport {
 namespace {
@@ -52,7 +53,7 @@ log::SecurityEvent send_event(std::string_view backend, const SentMessageSummary
         .add("reply", error.reply)
         .add("error", error.message);
     if (auto diagnosis = microsoft365::diagnose(error))
-        event.add("diagnosis", diagnosis->id + ": " + diagnosis->cause);
+        event.add("diagnosis", microsoft365::format_diagnosis_line(*diagnosis));
     return event;
 }
 

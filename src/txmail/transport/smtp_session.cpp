@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <mutex>
 
+#include "txmail/microsoft365/http_client.h"
 #include "txmail/transport/idle_watchdog.h"
 #include "txmail/transport/smtp_transaction.h"
 
@@ -15,12 +15,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using Failure = SmtpTransferFailure;
-
-// curl_global_init is not thread-safe on every build: once, before the first handle.
-void global_init_once() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 // libcurl's reply timeout takes whole seconds; it is only the fallback behind the watchdog.
 long whole_seconds(std::chrono::milliseconds timeout) {
@@ -385,7 +379,7 @@ std::expected<std::string, Failure> SmtpSession::Handle::transaction(
 }
 
 Result<std::unique_ptr<SmtpSession>> SmtpSession::create(const SmtpOptions& options) {
-    global_init_once();
+    microsoft365::init_curl_once();
     auto handle = std::make_unique<Handle>(options);
     // Check the options once now, so a problem shows at start-up; the handle is made per
     // connection.

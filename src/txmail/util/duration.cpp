@@ -63,11 +63,27 @@ std::string format_duration(std::chrono::milliseconds duration) {
         return std::to_string(total) + "ms";
     const auto seconds = duration_cast<std::chrono::seconds>(duration).count();
     const auto h = seconds / 3600, m = seconds / 60 % 60, s = seconds % 60;
-    if (h > 0)
-        return std::to_string(h) + "h" + (m > 0 ? " " + std::to_string(m) + "m" : "");
-    if (m > 0)
-        return std::to_string(m) + "m" + (s > 0 ? " " + std::to_string(s) + "s" : "");
-    return std::to_string(s) + "s";
+    // Appended piece by piece: GCC 12 at -O3 reports a false -Wrestrict on a chain of
+    // std::string operator+ with a temporary (GCC bug 105329).
+    std::string out;
+    const auto add = [&out](long long value, const char* unit) {
+        if (!out.empty())
+            out += ' ';
+        out += std::to_string(value);
+        out += unit;
+    };
+    if (h > 0) {
+        add(h, "h");
+        if (m > 0)
+            add(m, "m");
+    } else if (m > 0) {
+        add(m, "m");
+        if (s > 0)
+            add(s, "s");
+    } else {
+        add(s, "s");
+    }
+    return out;
 }
 
 }  // namespace txmail

@@ -75,10 +75,50 @@ CREATE TABLE watchlist (
 CREATE INDEX watchlist_ticker ON watchlist (ticker, user_id);
 )sql";
 
+// The Stripe webhook ledger (service/sqlite_stripe_webhook_ledger.h): the audit of every request,
+// each event id once, and per subscription the last event acted on. Bodies are BLOBs: a refused
+// request's bytes need not be UTF-8. JSON columns hold objects/arrays as text.
+constexpr std::string_view stripe_webhooks_schema = R"sql(
+CREATE TABLE stripe_webhook_requests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    received_at INTEGER NOT NULL,
+    source_ip TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    body BLOB NOT NULL,
+    valid INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    message_ids TEXT NOT NULL
+);
+CREATE INDEX stripe_webhook_requests_event ON stripe_webhook_requests (event_id, id);
+CREATE TABLE stripe_events (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    customer_id TEXT NOT NULL,
+    status TEXT NOT NULL
+        CHECK (status IN ('processing', 'processed', 'ignored', 'pending_customer')),
+    result TEXT NOT NULL,
+    message_ids TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    claimed_at INTEGER NOT NULL
+);
+CREATE INDEX stripe_events_pending ON stripe_events (customer_id, created)
+    WHERE status = 'pending_customer';
+CREATE TABLE stripe_subscriptions (
+    id TEXT PRIMARY KEY,
+    last_created INTEGER NOT NULL,
+    deleted INTEGER NOT NULL
+);
+)sql";
+
 // Append only (see the header).
 constexpr Migration all_migrations[] = {
     {1, "outbox: messages, attempts, sender pauses", outbox_schema},
     {2, "service: users and watchlists", contacts_schema},
+    {3, "service: Stripe webhook requests, events and subscriptions", stripe_webhooks_schema},
 };
 
 }  // namespace

@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# HTTP API, side by side in one run: `txmail serve` beside the original design in Django 3.2
+# (bench/django_peer/, gunicorn sync workers), under the same wrk load, for two triggers:
+#   user-registered  txmail: POST /v1/events/user-registered {"user_id"} (queues `welcome`)
+#   webhook          txmail: POST /webhooks/stripe, a signed invoice.payment_failed
+# and two Django views for each: django-send (the original: renders and sends the email inside the
+# request, one SMTP connection per request) and django-row (only writes a row). All mail goes to
+# one postfix smtp-sink standing in for smtp.office365.com. txmail's dispatcher delivers what it
+# queues to the same sink during the run, so its sending competes for the same two cores.
+# Rounds interleave the servers; each run samples the RSS of every process of the server under
+# load. Prints medians and the ratios issue 7 aims at. Stripe events are distinct (a repeated id is
+# a cheap duplicate) and signed just before each run (300 s tolerance).
+#
+# Usage: bench/run-http.sh [build dir, default build]
+# Environment: ROUNDS (5), SECONDS_PER_RUN (10), THREADS (2), CONNECTIONS (32),
+#   GUNICORN_WORKERS (2 x cores + 1, gunicorn's advice), EVENTS_PER_SECOND (3000): distinct
+#   Stripe events signed per second of a run (more than the fastest server takes, else the
+#   summary says how often events were repeated); DATABASE_DIR (a temporary directory on disk):
+#   where both sides keep their SQLite files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-${BUILD:-build}}
+ROUNDS=${ROUNDS:-5}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+GUNICORN_WORKERS=${GUNICORN_WORKERS:-$((2 * $(nproc) + 1))}
+EVENTS_PER_SECOND=${EVENTS_PER_SECOND:-3000}
+txmail=$(realpath "$BUILD/txmail" 2>/dev/null || true)
+if [ ! -x "$txmail" ]; then
+    echo "missing $BUILD/txmail: cmake --build $BUILD --target txmail" >&2
+    exit 1
+fi
+scripts/install-deps scripts/deps-bench.txt
+
+secret=whsec_benchmark_only
+token=benchmark-only-token
+user='1,zoe@example.com,Zoe Example,cus_TxmailFixture01'
+fixture=tests/fixtures/stripe/invoice.payment_failed.json
+# On disk by default, as deployed: every commit of both sides waits for fsync. DATABASE_DIR=/dev/shm
+# shows what the disk costs.
+work=$(mktemp -d "${DATABASE_DIR:-${TMPDIR:-/tmp}}/txmail-bench-http.XXXXXX")
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# wait_until SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds, fails after SECONDS.
+wait_until() {
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@" 2>/dev/null; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.1
+    done
+}
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1"); }
+
+sink_port=$(free_port)
+user_option=()
+[ "$(id -u)" = 0 ] && user_option=(-u nobody)  # smtp-sink refuses to run as root
+/usr/sbin/smtp-sink "${user_option[@]}" -a "127.0.0.1:$sink_port" 1024 &
+pids+=($!)
+wait_until 5 listening "$sink_port" || { echo "smtp-sink did not start" >&2; exit 1; }
+
+# txmail serve: port 0, the real one comes from its "listening on" line.
+env -i PATH="$PATH" TXMAIL_ENV_FILE=/dev/null TXMAIL_LISTEN=127.0.0.1:0 \
+    TXMAIL_DATABASE_URL="sqlite:///$work/txmail.db" EMAIL_BACKEND=smtp EMAIL_HOST=127.0.0.1 \
+    EMAIL_PORT="$sink_port" EMAIL_RATE_LIMIT=none TXMAIL_API_TOKEN="$token" \
+    STRIPE_WEBHOOK_SECRET="$secret" DEFAULT_FROM_EMAIL="Boritrader <noreply@boritrader.com>" \
+    "$txmail" serve > "$work/txmail.out" 2> "$work/txmail.err" &
+txmail_pid=$!
+pids+=("$txmail_pid")
+wait_until 10 grep -q 'listening on' "$work/txmail.out" ||
+    { echo "txmail serve did not start:" >&2; cat "$work/txmail.err" >&2; exit 1; }
+txmail_url=$(sed -n 's/.*listening on //p' "$work/txmail.out")
+IFS=, read -r user_id user_email user_name user_customer <<< "$user"
+curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$user_email\",\"name\":\"$user_name\",\"stripe_customer_id\":\"$user_customer\"}" \
+    "$txmail_url/v1/users/$user_id"
+
+# The Django peer: tables, the same user, txmail's templates as Django templates; then gunicorn.
+django_port=$(free_port)
+export PYTHONPATH=$PWD/bench DJANGO_SETTINGS_MODULE=django_peer.settings
+export PEER_DATABASE=$work/django.sqlite3 PEER_TEMPLATE_DIR=$work/django-templates
+export PEER_EMAIL_PORT=$sink_port STRIPE_WEBHOOK_SECRET=$secret
+(cd "$work" && /usr/bin/python3 -m django_peer.prepare --txmail "$txmail" \
+    --samples "$OLDPWD/tests/fixtures/notify/samples" --user "$user")
+/usr/bin/gunicorn --workers "$GUNICORN_WORKERS" --worker-class sync \
+    --bind "127.0.0.1:$django_port" --log-level warning django_peer.wsgi:application \
+    2> "$work/gunicorn.err" &
+django_pid=$!
+pids+=("$django_pid")
+wait_until 20 listening "$django_port" ||
+    { echo "gunicorn did not start:" >&2; cat "$work/gunicorn.err" >&2; exit 1; }
+django_url=http://127.0.0.1:$django_port
+
+echo "{\"user_id\":\"$user_id\"}" > "$work/user-registered.txt"
+# target SERVER TRIGGER: "URL PID" of the server under test.
+target() {
+    case $1/$2 in
+        txmail/user-registered) echo "$txmail_url/v1/events/user-registered $txmail_pid" ;;
+        txmail/webhook) echo "$txmail_url/webhooks/stripe $txmail_pid" ;;
+        django-send/user-registered) echo "$django_url/original/events/user-registered $django_pid" ;;
+        django-send/webhook) echo "$django_url/original/webhooks/stripe $django_pid" ;;
+        django-row/user-registered) echo "$django_url/row/events/user-registered $django_pid" ;;
+        django-row/webhook) echo "$django_url/row/webhooks/stripe $django_pid" ;;
+    esac
+}
+# Every target answers 2xx to one request before the clock starts; a txmail without the Stripe
+# receiver yet (404) skips the webhook runs rather than measuring 404s.
+triggers=(user-registered webhook)
+/usr/bin/python3 bench/stripe_payloads.py --fixture "$fixture" --secret "$secret" \
+    --customer "$user_customer" --count 1 --tag check --out "$work/check.txt"
+for server in txmail django-send django-row; do
+    for trigger in user-registered webhook; do
+        read -r url _ <<< "$(target "$server" "$trigger")"
+        if [ "$trigger" = webhook ]; then
+            IFS=$'\t' read -r signature body < "$work/check.txt"
+            headers=(-H "Stripe-Signature: $signature" -d "$body")
+        else
+            headers=(-H "Authorization: Bearer $token" -d "@$work/user-registered.txt")
+        fi
+        status=$(curl -s -o "$work/check.out" -w '%{http_code}' -H 'Content-Type: application/json' \
+            "${headers[@]}" "$url")
+        if [ "$server/$trigger/$status" = txmail/webhook/404 ]; then
+            echo "txmail has no POST /webhooks/stripe yet (404): webhook runs skipped" >&2
+            triggers=(user-registered)
+        elif [ "${status:0:1}" != 2 ]; then
+            echo "$server $trigger: HTTP $status from $url: $(cat "$work/check.out")" >&2
+            exit 1
+        fi
+    done
+done
+
+results=$work/results
+idle=$(/usr/bin/python3 bench/rss_sampler.py --pid "$txmail_pid" --seconds 1)
+echo "idle txmail $idle" >> "$results"
+idle=$(/usr/bin/python3 bench/rss_sampler.py --pid "$django_pid" --seconds 1)
+echo "idle django $idle" >> "$results"
+echo "load before: $(uptime)" >&2
+for round in $(seq "$ROUNDS"); do
+    for trigger in "${triggers[@]}"; do
+        requests=$work/user-registered.txt
+        extra=()
+        if [ "$trigger" = webhook ]; then
+            # One set per round for the three servers (txmail and Django keep separate
+            # databases), signed now: the round lasts well under the 300 s tolerance.
+            requests=$work/events.txt
+            /usr/bin/python3 bench/stripe_payloads.py --fixture "$fixture" --secret "$secret" \
+                --customer "$user_customer" --count $((EVENTS_PER_SECOND * SECONDS_PER_RUN)) \
+                --tag "round$round" --out "$requests"
+            extra=(Stripe-Signature)
+        fi
+        for server in txmail django-send django-row; do
+            read -r url pid <<< "$(target "$server" "$trigger")"
+            [ "$server" = txmail ] && auth=(-H "Authorization: Bearer $token") || auth=()
+            /usr/bin/python3 bench/rss_sampler.py --pid "$pid" --seconds "$SECONDS_PER_RUN" \
+                --interval 0.25 > "$work/rss" &
+            sampler=$!
+            wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --timeout 10s \
+                "${auth[@]}" -s bench/http_post.lua "$url" -- "$requests" "$THREADS" "${extra[@]}" \
+                > "$work/wrk.out"
+            wait "$sampler"
+            line="$server $trigger $(sed -n 's/^RESULT //p' "$work/wrk.out") $(cat "$work/rss")"
+            echo "round $round/$ROUNDS: $line" >&2
+            echo "$line" >> "$results"
+        done
+    done
+done
+echo "load after: $(uptime)" >&2
+queued=$(env -i PATH="$PATH" TXMAIL_ENV_FILE=/dev/null \
+    TXMAIL_DATABASE_URL="sqlite:///$work/txmail.db" "$txmail" outbox stats 2>&1 || true)
+
+/usr/bin/python3 - "$results" "$ROUNDS" "$SECONDS_PER_RUN" "$THREADS" "$CONNECTIONS" \
+    "$GUNICORN_WORKERS" <<'PY'
+import statistics, sys
+path, rounds, seconds, threads, connections, workers = sys.argv[1:]
+runs, idle = {}, {}
+for line in open(path):
+    words = line.split()
+    fields = dict(w.split("=") for w in words[2:])
+    if words[0] == "idle":
+        idle[words[1]] = int(fields["rss_median_kb"]) / 1024
+        continue
+    runs.setdefault((words[0], words[1]), []).append({k: int(v) for k, v in fields.items()})
+
+print(f"HTTP API under wrk -t{threads} -c{connections}, {rounds} rounds x {seconds} s per "
+      f"target, medians; Django 3.2 on gunicorn with {workers} sync workers; RSS summed over "
+      f"all processes of the server (txmail serve: 1; gunicorn: master + {workers} workers)")
+print(f"idle RSS: txmail {idle['txmail']:.1f} MiB, gunicorn + Django {idle['django']:.1f} MiB")
+rate = {}
+for trigger in ("user-registered", "webhook"):
+    if not any(t == trigger for _, t in runs):
+        continue
+    print(f"\n{trigger}")
+    print(f"  {'':13}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'RSS steady':>12}{'RSS peak':>10}"
+          f"{'PSS':>8}  errors  runs (req/s)")
+    for server in ("txmail", "django-send", "django-row"):
+        r = runs[(server, trigger)]
+        per_run = [x["requests"] / (x["duration_us"] / 1e6) for x in r]
+        rate[(server, trigger)] = statistics.median(per_run)
+        errors = sum(x["status_errors"] + x["socket_errors"] for x in r)
+        wraps = sum(x["wraps"] for x in r)
+        print(f"  {server:13}{rate[(server, trigger)]:9.0f}"
+              f"{statistics.median(x['p50_us'] for x in r) / 1000:9.2f}"
+              f"{statistics.median(x['p99_us'] for x in r) / 1000:9.2f}"
+              f"{statistics.median(x['rss_median_kb'] for x in r) / 1024:9.1f} MiB"
+              f"{max(x['rss_peak_kb'] for x in r) / 1024:7.1f} MiB"
+              f"{statistics.median(x['pss_median_kb'] for x in r) / 1024:5.0f} MiB"
+              f"{errors:6}  [{', '.join(f'{v:.0f}' for v in per_run)}]"
+              + (f"  (events repeated {wraps} times: raise EVENTS_PER_SECOND)"
+                 if wraps and trigger == "webhook" else ""))
+    steady = {s: statistics.median(x["rss_median_kb"] for x in runs[(s, trigger)])
+              for s in ("txmail", "django-send")}
+    print(f"  ratios: txmail vs django-send {rate[('txmail', trigger)] / rate[('django-send', trigger)]:.1f}x req/s "
+          f"(aim >= 20x), vs django-row {rate[('txmail', trigger)] / rate[('django-row', trigger)]:.1f}x; "
+          f"RSS django-send / txmail {steady['django-send'] / steady['txmail']:.1f}x (aim >= 10x); "
+          f"txmail p99 {statistics.median(x['p99_us'] for x in runs[('txmail', trigger)]) / 1000:.1f} ms "
+          f"(aim < 10 ms)")
+PY
+echo "txmail outbox after the run (its dispatcher delivered during the runs):"
+echo "$queued" | sed 's/^/  /'

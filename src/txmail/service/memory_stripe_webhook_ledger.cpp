@@ -1,0 +1,116 @@
+#include "txmail/service/memory_stripe_webhook_ledger.h"
+
+#include <algorithm>
+
+namespace txmail::service {
+
+Result<std::int64_t> MemoryStripeWebhookLedger::record_request(const WebhookRequest& request) {
+    std::lock_guard lock(mutex_);
+    const std::int64_t id = requests_.empty() ? 1 : requests_.rbegin()->first + 1;
+    requests_[id] = request;
+    requests_[id].id = id;
+    return id;
+}
+
+Result<std::vector<WebhookRequest>> MemoryStripeWebhookLedger::requests(
+    const WebhookRequestFilter& filter) {
+    std::lock_guard lock(mutex_);
+    std::vector<WebhookRequest> newest_first;
+    for (auto it = requests_.rbegin(); it != requests_.rend(); ++it) {
+        if (newest_first.size() >= filter.limit)
+            break;
+        if (filter.before_id && it->first >= *filter.before_id)
+            continue;
+        if (filter.event_id && it->second.event_id != *filter.event_id)
+            continue;
+        newest_first.push_back(it->second);
+    }
+    return newest_first;
+}
+
+Result<bool> MemoryStripeWebhookLedger::claim_event(const StripeEventRecord& record,
+                                                    WebhookClock::time_point now,
+                                                    WebhookClock::time_point stale_before) {
+    std::lock_guard lock(mutex_);
+    auto [it, inserted] = events_.try_emplace(record.event_id);
+    if (!inserted && !(it->second.record.status == stripe_event_status::processing &&
+                       it->second.claimed_at < stale_before))
+        return false;
+    it->second.record = record;
+    it->second.record.status = stripe_event_status::processing;
+    it->second.claimed_at = now;
+    return true;
+}
+
+Result<bool> MemoryStripeWebhookLedger::claim_pending(const std::string& event_id,
+                                                      WebhookClock::time_point now) {
+    std::lock_guard lock(mutex_);
+    auto it = events_.find(event_id);
+    if (it == events_.end() || it->second.record.status != stripe_event_status::pending_customer)
+        return false;
+    it->second.record.status = stripe_event_status::processing;
+    it->second.claimed_at = now;
+    return true;
+}
+
+Result<void> MemoryStripeWebhookLedger::finish_event(const StripeEventRecord& record) {
+    std::lock_guard lock(mutex_);
+    auto it = events_.find(record.event_id);
+    if (it == events_.end())
+        return fail(Error::internal("Stripe event " + record.event_id + " was never claimed"));
+    StripeEventRecord& stored = it->second.record;
+    stored.status = record.status;
+    stored.result = record.result;
+    stored.customer_id = record.customer_id;
+    stored.message_ids = record.message_ids;
+    return {};
+}
+
+Result<void> MemoryStripeWebhookLedger::forget_event(const std::string& event_id) {
+    std::lock_guard lock(mutex_);
+    events_.erase(event_id);
+    return {};
+}
+
+Result<std::optional<StripeEventRecord>> MemoryStripeWebhookLedger::find_event(
+    const std::string& event_id) {
+    std::lock_guard lock(mutex_);
+    auto it = events_.find(event_id);
+    if (it == events_.end())
+        return std::optional<StripeEventRecord>{};
+    return std::optional<StripeEventRecord>{it->second.record};
+}
+
+Result<std::vector<StripeEventRecord>> MemoryStripeWebhookLedger::pending_for_customer(
+    const std::string& customer_id) {
+    std::lock_guard lock(mutex_);
+    std::vector<StripeEventRecord> pending;
+    for (const auto& [id, stored] : events_)
+        if (stored.record.status == stripe_event_status::pending_customer &&
+            stored.record.customer_id == customer_id)
+            pending.push_back(stored.record);
+    std::ranges::stable_sort(pending, {}, &StripeEventRecord::created);
+    return pending;
+}
+
+Result<bool> MemoryStripeWebhookLedger::advance_subscription(const std::string& subscription_id,
+                                                             std::int64_t created, bool deletes) {
+    std::lock_guard lock(mutex_);
+    SubscriptionState& state = subscriptions_[subscription_id];
+    if (!state.admits(created, deletes))
+        return false;
+    state.last_created = std::max(state.last_created, created);
+    state.deleted = state.deleted || deletes;
+    return true;
+}
+
+Result<std::optional<SubscriptionState>> MemoryStripeWebhookLedger::subscription(
+    const std::string& subscription_id) {
+    std::lock_guard lock(mutex_);
+    auto it = subscriptions_.find(subscription_id);
+    if (it == subscriptions_.end())
+        return std::optional<SubscriptionState>{};
+    return std::optional<SubscriptionState>{it->second};
+}
+
+}  // namespace txmail::service

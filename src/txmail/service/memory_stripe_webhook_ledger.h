@@ -1,0 +1,41 @@
+// The in-memory StripeWebhookLedger: one process, for tests and memory://; same contract as the
+// SQLite one (tests/unit/test_service_stripe_webhook_ledger.cpp).
+#pragma once
+
+#include <map>
+#include <mutex>
+
+#include "txmail/service/stripe_webhook_ledger.h"
+
+namespace txmail::service {
+
+class MemoryStripeWebhookLedger final : public StripeWebhookLedger {
+  public:
+    Result<std::int64_t> record_request(const WebhookRequest& request) override;
+    Result<std::vector<WebhookRequest>> requests(const WebhookRequestFilter& filter) override;
+    Result<bool> claim_event(const StripeEventRecord& record, WebhookClock::time_point now,
+                             WebhookClock::time_point stale_before) override;
+    Result<bool> claim_pending(const std::string& event_id, WebhookClock::time_point now) override;
+    Result<void> finish_event(const StripeEventRecord& record) override;
+    Result<void> forget_event(const std::string& event_id) override;
+    Result<std::optional<StripeEventRecord>> find_event(const std::string& event_id) override;
+    Result<std::vector<StripeEventRecord>> pending_for_customer(
+        const std::string& customer_id) override;
+    Result<bool> advance_subscription(const std::string& subscription_id, std::int64_t created,
+                                      bool deletes) override;
+    Result<std::optional<SubscriptionState>> subscription(
+        const std::string& subscription_id) override;
+
+  private:
+    struct StoredEvent {
+        StripeEventRecord record;
+        WebhookClock::time_point claimed_at{};
+    };
+
+    std::mutex mutex_;
+    std::map<std::int64_t, WebhookRequest> requests_;  // by id
+    std::map<std::string, StoredEvent> events_;
+    std::map<std::string, SubscriptionState> subscriptions_;
+};
+
+}  // namespace txmail::service

@@ -1,0 +1,245 @@
+#include "txmail/service/sqlite_stripe_webhook_ledger.h"
+
+#include "txmail/outbox/lifecycle.h"
+#include "txmail/service/sqlite_rows.h"
+#include "txmail/service/sqlite_transaction.h"
+
+namespace txmail::service {
+namespace {
+
+using outbox::sqlite::Statement;
+
+std::string ids_json(const std::vector<std::int64_t>& ids) {
+    return nlohmann::json(ids).dump();
+}
+
+std::vector<std::int64_t> ids_from(const std::string& text) {
+    return nlohmann::json::parse(text, nullptr, false).get<std::vector<std::int64_t>>();
+}
+
+constexpr std::string_view request_columns =
+    "id, received_at, source_ip, headers, body, valid, reason, event_id, event_type, outcome, "
+    "message_ids";
+
+WebhookRequest read_request(const Statement& row) {
+    WebhookRequest request;
+    request.id = row.integer(0);
+    request.received_at = outbox::from_unix_ms(row.integer(1));
+    request.source_ip = row.text(2);
+    request.headers = nlohmann::json::parse(row.text(3), nullptr, false);
+    request.body = row.blob(4);
+    request.valid = row.integer(5) != 0;
+    request.reason = row.text(6);
+    request.event_id = row.text(7);
+    request.event_type = row.text(8);
+    request.outcome = row.text(9);
+    request.message_ids = ids_from(row.text(10));
+    return request;
+}
+
+constexpr std::string_view event_columns =
+    "id, type, created, customer_id, status, result, message_ids, payload";
+
+StripeEventRecord read_event(const Statement& row) {
+    return {row.text(0), row.text(1), row.integer(2),        row.text(3),
+            row.text(4), row.text(5), ids_from(row.text(6)), row.blob(7)};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStripeWebhookLedger>> SqliteStripeWebhookLedger::open(
+    const std::filesystem::path& path) {
+    auto connection = outbox::sqlite::Connection::open(path);
+    if (!connection)
+        return fail(connection.error());
+    return std::unique_ptr<SqliteStripeWebhookLedger>(
+        new SqliteStripeWebhookLedger(std::move(*connection)));
+}
+
+Result<std::int64_t> SqliteStripeWebhookLedger::record_request(const WebhookRequest& request) {
+    std::lock_guard lock(mutex_);
+    auto insert = connection_->prepare(
+        "INSERT INTO stripe_webhook_requests (received_at, source_ip, headers, body, valid, "
+        "reason, event_id, event_type, outcome, message_ids) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id");
+    if (!insert)
+        return fail(insert.error());
+    auto row = insert->bind(1, outbox::to_unix_ms(request.received_at))
+                   .bind(2, request.source_ip)
+                   .bind(3, request.headers.dump())
+                   .bind_blob(4, request.body)
+                   .bind(5, std::int64_t{request.valid})
+                   .bind(6, request.reason)
+                   .bind(7, request.event_id)
+                   .bind(8, request.event_type)
+                   .bind(9, request.outcome)
+                   .bind(10, ids_json(request.message_ids))
+                   .step();
+    if (!row)
+        return fail(row.error());
+    const std::int64_t id = insert->integer(0);
+    if (auto done = insert->run(); !done)  // step past RETURNING so the insert completes
+        return fail(done.error());
+    return id;
+}
+
+Result<std::vector<WebhookRequest>> SqliteStripeWebhookLedger::requests(
+    const WebhookRequestFilter& filter) {
+    std::lock_guard lock(mutex_);
+    auto query = connection_->prepare(
+        "SELECT " + std::string(request_columns) +
+        " FROM stripe_webhook_requests WHERE (?1 IS NULL OR id < ?1) AND (?2 IS NULL OR "
+        "event_id = ?2) ORDER BY id DESC LIMIT ?3");
+    if (!query)
+        return fail(query.error());
+    if (filter.before_id)
+        query->bind(1, *filter.before_id);
+    else
+        query->bind_null(1);
+    query->bind_optional(2, filter.event_id).bind(3, static_cast<std::int64_t>(filter.limit));
+    return all_rows<WebhookRequest>(*query, read_request);
+}
+
+Result<bool> SqliteStripeWebhookLedger::claim_event(const StripeEventRecord& record,
+                                                    WebhookClock::time_point now,
+                                                    WebhookClock::time_point stale_before) {
+    std::lock_guard lock(mutex_);
+    auto claim = connection_->prepare(
+        "INSERT INTO stripe_events (id, type, created, customer_id, status, result, message_ids, "
+        "payload, claimed_at) VALUES (?1, ?2, ?3, ?4, 'processing', ?5, ?6, ?7, ?8) "
+        "ON CONFLICT (id) DO UPDATE SET type = ?2, created = ?3, customer_id = ?4, result = ?5, "
+        "message_ids = ?6, payload = ?7, claimed_at = ?8 "
+        "WHERE status = 'processing' AND claimed_at < ?9");
+    if (!claim)
+        return fail(claim.error());
+    auto done = claim->bind(1, record.event_id)
+                    .bind(2, record.type)
+                    .bind(3, record.created)
+                    .bind(4, record.customer_id)
+                    .bind(5, record.result)
+                    .bind(6, ids_json(record.message_ids))
+                    .bind_blob(7, record.payload)
+                    .bind(8, outbox::to_unix_ms(now))
+                    .bind(9, outbox::to_unix_ms(stale_before))
+                    .run();
+    if (!done)
+        return fail(done.error());
+    return connection_->changes() > 0;
+}
+
+Result<bool> SqliteStripeWebhookLedger::claim_pending(const std::string& event_id,
+                                                      WebhookClock::time_point now) {
+    std::lock_guard lock(mutex_);
+    auto claim = connection_->prepare(
+        "UPDATE stripe_events SET status = 'processing', claimed_at = ?2 "
+        "WHERE id = ?1 AND status = 'pending_customer'");
+    if (!claim)
+        return fail(claim.error());
+    if (auto done = claim->bind(1, event_id).bind(2, outbox::to_unix_ms(now)).run(); !done)
+        return fail(done.error());
+    return connection_->changes() > 0;
+}
+
+Result<void> SqliteStripeWebhookLedger::finish_event(const StripeEventRecord& record) {
+    std::lock_guard lock(mutex_);
+    auto finish = connection_->prepare(
+        "UPDATE stripe_events SET status = ?2, result = ?3, customer_id = ?4, message_ids = ?5 "
+        "WHERE id = ?1");
+    if (!finish)
+        return fail(finish.error());
+    if (auto done = finish->bind(1, record.event_id)
+                        .bind(2, record.status)
+                        .bind(3, record.result)
+                        .bind(4, record.customer_id)
+                        .bind(5, ids_json(record.message_ids))
+                        .run();
+        !done)
+        return done;
+    if (connection_->changes() == 0)
+        return fail(Error::internal("Stripe event " + record.event_id + " was never claimed"));
+    return {};
+}
+
+Result<void> SqliteStripeWebhookLedger::forget_event(const std::string& event_id) {
+    std::lock_guard lock(mutex_);
+    auto forget = connection_->prepare("DELETE FROM stripe_events WHERE id = ?1");
+    if (!forget)
+        return fail(forget.error());
+    return forget->bind(1, event_id).run();
+}
+
+Result<std::vector<StripeEventRecord>> SqliteStripeWebhookLedger::events_where(
+    std::string_view condition, const std::string& value) {
+    std::lock_guard lock(mutex_);
+    auto query =
+        connection_->prepare("SELECT " + std::string(event_columns) + " FROM stripe_events WHERE " +
+                             std::string(condition) + " ORDER BY created, id");
+    if (!query)
+        return fail(query.error());
+    query->bind(1, value);
+    return all_rows<StripeEventRecord>(*query, read_event);
+}
+
+Result<std::optional<StripeEventRecord>> SqliteStripeWebhookLedger::find_event(
+    const std::string& event_id) {
+    auto found = events_where("id = ?1", event_id);
+    if (!found)
+        return fail(found.error());
+    if (found->empty())
+        return std::optional<StripeEventRecord>{};
+    return std::optional<StripeEventRecord>{std::move(found->front())};
+}
+
+Result<std::vector<StripeEventRecord>> SqliteStripeWebhookLedger::pending_for_customer(
+    const std::string& customer_id) {
+    return events_where("customer_id = ?1 AND status = 'pending_customer'", customer_id);
+}
+
+Result<std::optional<SubscriptionState>> SqliteStripeWebhookLedger::load_subscription(
+    const std::string& id) {
+    auto query = connection_->prepare(
+        "SELECT last_created, deleted FROM stripe_subscriptions WHERE id = ?1");
+    if (!query)
+        return fail(query.error());
+    query->bind(1, id);
+    return first_row<SubscriptionState>(*query, [](const Statement& row) {
+        return SubscriptionState{row.integer(0), row.integer(1) != 0};
+    });
+}
+
+Result<bool> SqliteStripeWebhookLedger::advance_subscription(const std::string& subscription_id,
+                                                             std::int64_t created, bool deletes) {
+    std::lock_guard lock(mutex_);
+    bool admitted = false;
+    auto done = immediate_transaction(*connection_, [&]() -> Result<void> {
+        auto state = load_subscription(subscription_id);
+        if (!state)
+            return fail(state.error());
+        SubscriptionState next = state->value_or(SubscriptionState{});
+        admitted = next.admits(created, deletes);
+        if (!admitted)
+            return {};
+        next.last_created = std::max(next.last_created, created);
+        next.deleted = next.deleted || deletes;
+        auto save = connection_->prepare(
+            "INSERT INTO stripe_subscriptions (id, last_created, deleted) VALUES (?1, ?2, ?3) "
+            "ON CONFLICT (id) DO UPDATE SET last_created = ?2, deleted = ?3");
+        if (!save)
+            return fail(save.error());
+        return save->bind(1, subscription_id)
+            .bind(2, next.last_created)
+            .bind(3, std::int64_t{next.deleted})
+            .run();
+    });
+    if (!done)
+        return fail(done.error());
+    return admitted;
+}
+
+Result<std::optional<SubscriptionState>> SqliteStripeWebhookLedger::subscription(
+    const std::string& subscription_id) {
+    std::lock_guard lock(mutex_);
+    return load_subscription(subscription_id);
+}
+
+}  // namespace txmail::service

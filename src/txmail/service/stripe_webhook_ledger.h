@@ -1,0 +1,125 @@
+// The Stripe webhook ledger: what txmail remembers about webhook requests and Stripe events, so
+// that each event is acted on once and a missing email can be traced to the request that should
+// have caused it (issue 7, item 4).
+//
+//   requests       every POST /webhooks/stripe, valid or not: time, source IP, headers (secrets
+//                  already redacted by the caller), raw body, why it was refused, and what it led
+//                  to. Listed newest first (GET /v1/webhooks/stripe/events).
+//   events         each Stripe event id once (Stripe delivers an event more than once, sometimes
+//                  concurrently): claim_event() is the one atomic "first to see it" test. Status
+//                  processing -> processed | ignored | pending_customer; the raw payload is kept
+//                  so a pending_customer event can be delivered once its customer is linked.
+//   subscriptions  per subscription, the `created` of the last event acted on and whether it was
+//                  deleted (Stripe does not promise order); advance_subscription() tests and
+//                  moves it in one step, so two concurrent events cannot both pass.
+//
+// A claim whose holder died (crash between claim and finish) would turn Stripe's retry into a
+// "duplicate" forever: a claim older than `stale_before` is taken over instead.
+// Implementations: sqlite (the outbox's file, migration 3), memory (tests, memory://).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "txmail/util/error.h"
+
+namespace txmail::service {
+
+using WebhookClock = std::chrono::system_clock;
+
+struct WebhookRequest {
+    std::int64_t id = 0;  // assigned by record_request, increasing
+    WebhookClock::time_point received_at{};
+    std::string source_ip;
+    nlohmann::json headers = nlohmann::json::object();  // name -> value
+    std::string body;                                   // raw bytes as received
+    bool valid = false;                                 // the signature and payload were accepted
+    std::string reason;    // why refused, ignored or held; empty when it simply queued
+    std::string event_id;  // empty when the body was never parsed
+    std::string event_type;
+    std::string outcome;  // queued | duplicate | ignored | out_of_order | pending_customer |
+                          // invalid_signature | invalid_payload | not_configured | error
+    std::vector<std::int64_t> message_ids;  // outbox messages it led to
+};
+
+struct WebhookRequestFilter {
+    std::optional<std::int64_t> before_id;  // cursor: ids lower than this
+    std::optional<std::string> event_id;
+    std::size_t limit = 50;
+};
+
+namespace stripe_event_status {
+inline constexpr std::string_view processing = "processing";
+inline constexpr std::string_view processed = "processed";
+inline constexpr std::string_view ignored = "ignored";
+inline constexpr std::string_view pending_customer = "pending_customer";
+}  // namespace stripe_event_status
+
+struct StripeEventRecord {
+    std::string event_id;
+    std::string type;
+    std::int64_t created = 0;  // the event's, unix seconds
+    std::string customer_id;
+    std::string status;  // stripe_event_status
+    std::string result;  // what it led to, in words
+    std::vector<std::int64_t> message_ids;
+    std::string payload;  // the raw event
+};
+
+struct SubscriptionState {
+    std::int64_t last_created = 0;
+    bool deleted = false;
+
+    // May an event created at `created` be acted on? A deletion always may (it ends the
+    // subscription whatever came before); an update not after the deletion nor before the last
+    // event acted on. Equal times pass, so Stripe's retry of a failed event is not refused.
+    bool admits(std::int64_t created, bool deletes) const {
+        return deletes || (!deleted && created >= last_created);
+    }
+};
+
+class StripeWebhookLedger {
+  public:
+    virtual ~StripeWebhookLedger() = default;
+
+    virtual Result<std::int64_t> record_request(const WebhookRequest& request) = 0;
+    virtual Result<std::vector<WebhookRequest>> requests(const WebhookRequestFilter& filter) = 0;
+
+    // Stores the record as `processing` claimed at `now`; false when the id is already stored
+    // (a duplicate), unless it is a processing claim from before `stale_before`, taken over.
+    virtual Result<bool> claim_event(const StripeEventRecord& record, WebhookClock::time_point now,
+                                     WebhookClock::time_point stale_before) = 0;
+    // pending_customer -> processing; false when the event is no longer pending.
+    virtual Result<bool> claim_pending(const std::string& event_id,
+                                       WebhookClock::time_point now) = 0;
+    // Writes a claimed event's outcome: status, result, customer id and message ids.
+    virtual Result<void> finish_event(const StripeEventRecord& record) = 0;
+    // Drops a claimed event after a failure, so that Stripe's retry processes it again.
+    virtual Result<void> forget_event(const std::string& event_id) = 0;
+    virtual Result<std::optional<StripeEventRecord>> find_event(const std::string& event_id) = 0;
+    // pending_customer events for the customer, oldest `created` first.
+    virtual Result<std::vector<StripeEventRecord>> pending_for_customer(
+        const std::string& customer_id) = 0;
+
+    // If state.admits(created, deletes): records the event as the last acted on (and the
+    // deletion) and returns true; otherwise changes nothing and returns false.
+    virtual Result<bool> advance_subscription(const std::string& subscription_id,
+                                              std::int64_t created, bool deletes) = 0;
+    virtual Result<std::optional<SubscriptionState>> subscription(
+        const std::string& subscription_id) = 0;
+};
+
+// The ledger beside the outbox named by TXMAIL_DATABASE_URL: sqlite -> that file (migrated by
+// outbox::open_store), memory:// -> in memory; PostgreSQL is not supported yet (a config error
+// naming TXMAIL_DATABASE_URL).
+Result<std::unique_ptr<StripeWebhookLedger>> open_stripe_webhook_ledger(
+    const std::string& database_url);
+
+}  // namespace txmail::service

@@ -1,0 +1,250 @@
+#include "txmail/service/stripe_webhook_processor.h"
+
+#include "txmail/stripe/signature.h"
+
+namespace txmail::service {
+namespace {
+
+constexpr std::string_view subscription_updated = "customer.subscription.updated";
+constexpr std::string_view subscription_deleted = "customer.subscription.deleted";
+
+bool is_checkout(const stripe::Event& event) {
+    return event.type.starts_with("checkout.session.");
+}
+
+StripeWebhookAnswer refused(int status, std::string outcome, std::string message,
+                            std::string field) {
+    return {status, std::move(outcome), {}, std::move(message), std::move(field)};
+}
+
+std::string out_of_order_reason(const std::optional<SubscriptionState>& state) {
+    if (state && state->deleted)
+        return "out of order: the subscription was already deleted";
+    return "out of order: an event created at " + std::to_string(state ? state->last_created : 0) +
+           " was already acted on";
+}
+
+}  // namespace
+
+Result<StripeWebhookOptions> stripe_webhook_options(const config::Settings& settings) {
+    StripeWebhookOptions options;
+    options.secrets = stripe::parse_secrets(settings.get_or("STRIPE_WEBHOOK_SECRET", ""));
+    auto names = stripe::parse_price_names(settings.get_or("STRIPE_PRICE_NAMES", ""));
+    if (!names)
+        return fail(names.error());
+    options.price_names = std::move(*names);
+    return options;
+}
+
+Result<StripeWebhookAnswer> StripeWebhookProcessor::receive(const StripeWebhookInput& input) {
+    WebhookRequest audit;
+    audit.received_at = options_.clock();
+    audit.source_ip = input.source_ip;
+    audit.headers = input.headers;
+    audit.body = input.body;
+    auto answer = process(input, audit);
+    if (!answer) {
+        audit.outcome = "error";
+        audit.reason = answer.error().describe();
+    }
+    // An audit that cannot be written fails the request: Stripe retries, and the retry is
+    // recorded (as a duplicate if the event itself was stored).
+    if (auto recorded = ledger_.record_request(audit); !recorded && answer)
+        return fail(recorded.error());
+    return answer;
+}
+
+Result<StripeWebhookAnswer> StripeWebhookProcessor::process(const StripeWebhookInput& input,
+                                                            WebhookRequest& audit) {
+    const auto refuse = [&](StripeWebhookAnswer answer) {
+        audit.outcome = answer.outcome;
+        audit.reason = answer.message;
+        return answer;
+    };
+    if (options_.secrets.empty())
+        return refuse(refused(503, "not_configured",
+                              "STRIPE_WEBHOOK_SECRET is not set: txmail cannot verify Stripe's "
+                              "signature, so it accepts no webhook",
+                              "STRIPE_WEBHOOK_SECRET"));
+    if (auto verified =
+            stripe::verify_signature(input.body, input.signature_header, options_.secrets,
+                                     audit.received_at, options_.tolerance);
+        !verified)
+        return refuse(
+            refused(400, "invalid_signature", verified.error().message, "Stripe-Signature"));
+    auto event = stripe::parse_event(input.body);
+    if (!event)
+        return refuse(refused(400, "invalid_payload", event.error().message, "body"));
+
+    audit.valid = true;
+    audit.event_id = event->id;
+    audit.event_type = event->type;
+    StripeEventRecord record{event->id, event->type, event->created, {}, {}, {}, {}, input.body};
+    auto claimed =
+        ledger_.claim_event(record, audit.received_at, audit.received_at - options_.claim_timeout);
+    if (!claimed)
+        return fail(claimed.error());
+    if (!*claimed) {
+        auto first = ledger_.find_event(event->id);
+        if (!first)
+            return fail(first.error());
+        audit.outcome = "duplicate";
+        if (*first) {
+            audit.reason = "event already received: " + (*first)->status;
+            audit.message_ids = (*first)->message_ids;
+        }
+        return StripeWebhookAnswer{200, "duplicate", event->id};
+    }
+
+    auto acted = act(*event, std::move(record));
+    if (!acted) {
+        (void)ledger_.forget_event(event->id);  // if this fails too, the claim goes stale
+        return fail(acted.error());
+    }
+    if (auto finished = ledger_.finish_event(acted->record); !finished)
+        return fail(finished.error());
+    audit.outcome = acted->outcome;
+    audit.reason = acted->record.result;
+    audit.message_ids = acted->record.message_ids;
+    // The customer may have been linked between our lookup and finish_event, when the linker's
+    // deliver_pending() could not see this event yet: look once more.
+    if (acted->outcome == "pending_customer") {
+        auto linked = contacts_.by_stripe_customer(acted->record.customer_id);
+        if (linked && *linked)
+            (void)deliver_pending(acted->record.customer_id);
+    }
+    return StripeWebhookAnswer{200, acted->outcome, event->id};
+}
+
+Result<StripeWebhookProcessor::Acted> StripeWebhookProcessor::act(const stripe::Event& event,
+                                                                  StripeEventRecord record) {
+    auto mapping = stripe::map_event(event, options_.price_names);
+    if (!mapping) {
+        // A payload we cannot use will not improve: a non-2xx would only make Stripe retry it
+        // for days. It is recorded, with why, in the ledger and the audit.
+        record.status = stripe_event_status::ignored;
+        record.result = "unusable: " + mapping.error().describe();
+        return Acted{"ignored", std::move(record)};
+    }
+    if (const auto* ignored = std::get_if<stripe::Ignored>(&*mapping)) {
+        record.status = stripe_event_status::ignored;
+        record.result = ignored->reason;
+        return Acted{"ignored", std::move(record)};
+    }
+    return act_on(event, std::get<stripe::Notification>(*mapping), std::move(record));
+}
+
+Result<StripeWebhookProcessor::Acted> StripeWebhookProcessor::act_on(
+    const stripe::Event& event, const stripe::Notification& notification,
+    StripeEventRecord record) {
+    const stripe::CustomerRef& customer = notification.customer;
+    record.customer_id = customer.customer_id;
+    auto contact = find_customer(event, customer);
+    if (!contact)
+        return fail(contact.error());
+    if (!*contact) {
+        if (customer.customer_id.empty()) {  // nothing could ever link it
+            record.status = stripe_event_status::ignored;
+            record.result = "no user has id \"" + customer.user_id + "\" or email \"" +
+                            customer.email + "\", and the event names no Stripe customer";
+            return Acted{"ignored", std::move(record)};
+        }
+        record.status = stripe_event_status::pending_customer;
+        record.result = "waiting for a user linked to Stripe customer " + customer.customer_id;
+        return Acted{"pending_customer", std::move(record)};
+    }
+    const Contact& user = **contact;
+
+    if ((event.type == subscription_updated || event.type == subscription_deleted) &&
+        !notification.subscription_id.empty()) {
+        auto admitted = ledger_.advance_subscription(notification.subscription_id, event.created,
+                                                     event.type == subscription_deleted);
+        if (!admitted)
+            return fail(admitted.error());
+        if (!*admitted) {
+            auto state = ledger_.subscription(notification.subscription_id);
+            if (!state)
+                return fail(state.error());
+            record.status = stripe_event_status::ignored;
+            record.result = out_of_order_reason(*state);
+            return Acted{"out_of_order", std::move(record)};
+        }
+    }
+
+    std::string note;
+    if (is_checkout(event) && !customer.customer_id.empty()) {
+        auto linked = link_customer(user, customer.customer_id);
+        if (!linked)
+            return fail(linked.error());
+        note = *linked;
+    }
+
+    nlohmann::json data = notification.data;
+    data["user"] = {{"id", user.id}, {"email", user.email}, {"name", user.name}};
+    auto queued = notifier_.notify({notification.event, std::move(data), "stripe:" + event.id});
+    if (!queued)
+        return fail(queued.error());
+    record.status = stripe_event_status::processed;
+    record.result = notification.event + " queued for user " + user.id + note;
+    record.message_ids = {queued->id};
+    return Acted{"queued", std::move(record)};
+}
+
+Result<std::optional<Contact>> StripeWebhookProcessor::find_customer(
+    const stripe::Event& event, const stripe::CustomerRef& customer) {
+    if (is_checkout(event) && !customer.user_id.empty()) {
+        auto found = contacts_.get(customer.user_id);
+        if (!found || *found)
+            return found;
+    }
+    if (!customer.customer_id.empty()) {
+        auto found = contacts_.by_stripe_customer(customer.customer_id);
+        if (!found || *found || !is_checkout(event))
+            return found;
+    }
+    if (is_checkout(event) && !customer.email.empty())
+        return contacts_.by_email(customer.email);
+    return std::optional<Contact>{};
+}
+
+// Returns a note for the record: empty, or why the link was not made. A customer already linked
+// to another user is that user's business, not a reason to withhold this one's receipt.
+Result<std::string> StripeWebhookProcessor::link_customer(const Contact& user,
+                                                          const std::string& customer_id) {
+    if (user.stripe_customer_id == customer_id)
+        return std::string{};
+    auto linked = contacts_.link_stripe_customer(user.id, customer_id);
+    if (!linked && linked.error().field == "stripe_customer_id")
+        return "; not linked: " + linked.error().message;
+    if (!linked)
+        return fail(linked.error());
+    if (auto delivered = deliver_pending(customer_id); !delivered)
+        return fail(delivered.error());
+    return "; linked to Stripe customer " + customer_id;
+}
+
+Result<int> StripeWebhookProcessor::deliver_pending(const std::string& customer_id) {
+    auto pending = ledger_.pending_for_customer(customer_id);
+    if (!pending)
+        return fail(pending.error());
+    int queued = 0;
+    for (StripeEventRecord& kept : *pending) {
+        auto claimed = ledger_.claim_pending(kept.event_id, options_.clock());
+        if (!claimed)
+            return fail(claimed.error());
+        if (!*claimed)
+            continue;                                    // another delivery took it
+        auto event = stripe::parse_event(kept.payload);  // parsed once already
+        Result<Acted> acted = event ? act(*event, kept) : fail(event.error());
+        if (!acted) {
+            (void)ledger_.finish_event(kept);  // back to pending_customer for the next link
+            return fail(acted.error());
+        }
+        if (auto finished = ledger_.finish_event(acted->record); !finished)
+            return fail(finished.error());
+        queued += acted->outcome == "queued" ? 1 : 0;
+    }
+    return queued;
+}
+
+}  // namespace txmail::service

@@ -1,0 +1,101 @@
+// Turns one Stripe webhook request into at most one queued email (issue 7, item 4), over the
+// ledger, the contact store and the notifier; the HTTP handler (http/webhook_handlers.h) only
+// adapts requests and answers.
+//
+// Order of work: no secret configured -> 503 not_configured; verify Stripe-Signature BEFORE
+// parsing (bad or missing -> 400 invalid_signature); parse (-> 400 invalid_payload); claim the
+// event id (already there -> 200 duplicate); map it (stripe/event_mapping.h; other types and
+// unusable payloads -> 200 ignored, recorded). Every request leaves one audit row, whatever the
+// answer; a refused one leaves nothing else.
+//
+// Who: checkout goes by client_reference_id, then the customer id, then the customer email, and
+// links the customer id to that user; other events by the linked customer id only (an email
+// match is a guess, and billing mail must not go to a guessed account). Nobody linked -> 200
+// pending_customer, kept, delivered by deliver_pending() once the customer is linked.
+// Order: Stripe does not promise it, so per subscription the `created` of the last event acted
+// on is kept (StripeWebhookLedger::advance_subscription): an older customer.subscription.updated,
+// or any after the subscription's deletion, is 200 out_of_order and sends nothing.
+// Concurrency: deliveries of one event race on the ledger's claim, and the outbox idempotency
+// key `stripe:<event id>` makes a second enqueue a no-op even then.
+// Nothing is sent here: the notifier only stores the message in the outbox.
+//
+// A store or render failure comes back as an error (the handler answers 503): the event's claim
+// is dropped, so Stripe's retry processes it again.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "txmail/config/settings.h"
+#include "txmail/service/contact_store.h"
+#include "txmail/service/notifier.h"
+#include "txmail/service/stripe_webhook_ledger.h"
+#include "txmail/stripe/event.h"
+#include "txmail/stripe/event_mapping.h"
+
+namespace txmail::service {
+
+struct StripeWebhookInput {
+    std::string body;              // raw, as received: the signature covers these exact bytes
+    std::string signature_header;  // Stripe-Signature; empty when absent
+    std::string source_ip;
+    nlohmann::json headers = nlohmann::json::object();  // already redacted, for the audit
+};
+
+struct StripeWebhookAnswer {
+    int status = 200;     // 200, 400 or 503
+    std::string outcome;  // queued | duplicate | ignored | out_of_order | pending_customer |
+                          // invalid_signature | invalid_payload | not_configured
+    std::string event_id;
+    std::string message;  // why, for a refusal
+    std::string field;    // what was wrong, for a refusal: Stripe-Signature, body, the setting
+};
+
+struct StripeWebhookOptions {
+    std::vector<std::string> secrets;  // STRIPE_WEBHOOK_SECRET, parsed; empty: not configured
+    std::map<std::string, std::string> price_names;  // STRIPE_PRICE_NAMES
+    std::chrono::seconds tolerance{300};
+    // A claim this old was left by a process that died; Stripe's next retry takes it over.
+    std::chrono::seconds claim_timeout{300};
+    std::function<WebhookClock::time_point()> clock = [] { return WebhookClock::now(); };
+};
+
+// STRIPE_WEBHOOK_SECRET and STRIPE_PRICE_NAMES; the error names the bad setting.
+Result<StripeWebhookOptions> stripe_webhook_options(const config::Settings& settings);
+
+class StripeWebhookProcessor {
+  public:
+    // The three services must outlive the processor.
+    StripeWebhookProcessor(StripeWebhookLedger& ledger, ContactStore& contacts, Notifier& notifier,
+                           StripeWebhookOptions options)
+        : ledger_(ledger), contacts_(contacts), notifier_(notifier), options_(std::move(options)) {}
+
+    Result<StripeWebhookAnswer> receive(const StripeWebhookInput& input);
+    // Acts on the events kept for this Stripe customer; returns how many messages were queued.
+    Result<int> deliver_pending(const std::string& customer_id);
+
+  private:
+    struct Acted {
+        std::string outcome;
+        StripeEventRecord record;
+    };
+    Result<StripeWebhookAnswer> process(const StripeWebhookInput& input, WebhookRequest& audit);
+    Result<Acted> act(const stripe::Event& event, StripeEventRecord record);
+    Result<Acted> act_on(const stripe::Event& event, const stripe::Notification& notification,
+                         StripeEventRecord record);
+    Result<std::optional<Contact>> find_customer(const stripe::Event& event,
+                                                 const stripe::CustomerRef& customer);
+    Result<std::string> link_customer(const Contact& user, const std::string& customer_id);
+
+    StripeWebhookLedger& ledger_;
+    ContactStore& contacts_;
+    Notifier& notifier_;
+    StripeWebhookOptions options_;
+};
+
+}  // namespace txmail::service

@@ -1,0 +1,162 @@
+// The Stripe webhook routes without a socket: the answer shapes of the HTTP contract, no bearer
+// token on POST /webhooks/stripe but one on the audit listing, redacted headers, the outcome
+// observer, and PUT /v1/users/{id} delivering what waited for the linked customer.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/http_request.h"
+#include "support/notify_fixtures.h"
+#include "txmail/http/api_handlers.h"
+#include "txmail/http/webhook_handlers.h"
+#include "txmail/outbox/memory_store.h"
+#include "txmail/service/memory_contact_store.h"
+#include "txmail/service/memory_stripe_webhook_ledger.h"
+#include "txmail/stripe/signature.h"
+
+namespace txmail::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view secret = "whsec_handler_test";
+
+std::string invoice_failed() {
+    return testing::read_text_file(std::string(TXMAIL_FIXTURES_DIR) +
+                                   "/stripe/invoice.payment_failed.json");
+}
+
+class WebhookRoutesTest : public ::testing::Test {
+  protected:
+    WebhookRoutesTest() {
+        add_api_routes(router, api);
+        add_webhook_routes(router, webhooks);
+        api.on_customer_linked = [this](const std::string& customer_id) {
+            EXPECT_TRUE(processor.deliver_pending(customer_id));
+        };
+        webhooks.on_outcome = [this](std::string_view outcome) { outcomes.emplace_back(outcome); };
+    }
+
+    Response call(std::string method, std::string path, std::string body, Headers headers) {
+        Request request =
+            testing::http_request(std::move(method), path, std::move(body), std::move(headers));
+        request.remote_address = "198.51.100.4";
+        return router.handle(request);
+    }
+    Response deliver(const std::string& body, std::string_view key = secret) {
+        const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
+        const std::string signature =
+            "t=" + std::to_string(now) + ",v1=" + stripe::compute_signature(key, now, body);
+        return call("POST", "/webhooks/stripe", body,
+                    {{"Stripe-Signature", signature},
+                     {"Authorization", "Bearer leaked-by-a-proxy"},
+                     {"Cookie", "session=abc"},
+                     {"User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)"}});
+    }
+    json audit(const std::string& query = {}) {
+        auto response = call("GET", "/v1/webhooks/stripe/events" + query, {},
+                             {{"Authorization", "Bearer s3cret"}});
+        EXPECT_EQ(response.status, 200) << response.body;
+        return json::parse(response.body);
+    }
+
+    notify::Renderer renderer = testing::notify_renderer();
+    outbox::MemoryStore store;
+    service::MemoryContactStore contacts;
+    service::Notifier notifier{renderer, store};
+    service::MemoryStripeWebhookLedger ledger;
+    service::StripeWebhookProcessor processor{ledger, contacts, notifier,
+                                              service::StripeWebhookOptions{{std::string(secret)}}};
+    ApiServices api{contacts, notifier, store, "s3cret", true};
+    WebhookServices webhooks{processor, ledger, "s3cret", {}};
+    std::vector<std::string> outcomes;
+    Router router;
+};
+
+TEST_F(WebhookRoutesTest, AcceptedEventAnswersReceivedWithoutABearerToken) {
+    ASSERT_TRUE(contacts.upsert({"42", "zoe@example.com", "Zoe", "cus_TxmailFixture01", {}, {}}));
+    const auto response = deliver(invoice_failed());
+    ASSERT_EQ(response.status, 200) << response.body;
+    EXPECT_EQ(
+        json::parse(response.body),
+        (json{{"received", true}, {"event_id", "evt_TxmailFixture04"}, {"outcome", "queued"}}));
+    EXPECT_EQ(outcomes, (std::vector<std::string>{"queued"}));
+
+    const json row = audit()["requests"][0];
+    EXPECT_EQ(row["source_ip"], "198.51.100.4");
+    EXPECT_EQ(row["headers"]["Authorization"], "[redacted]");
+    EXPECT_EQ(row["headers"]["Cookie"], "[redacted]");
+    EXPECT_EQ(row["headers"]["User-Agent"], "Stripe/1.0 (+https://stripe.com/docs/webhooks)");
+    EXPECT_EQ(row["body"], invoice_failed());
+    EXPECT_EQ(row["valid"], true);
+    EXPECT_EQ(row["event_type"], "invoice.payment_failed");
+    EXPECT_EQ(row["outcome"], "queued");
+    EXPECT_EQ(row["message_ids"].size(), 1u);
+    EXPECT_EQ(row["received_at"].get<std::string>().back(), 'Z');
+}
+
+TEST_F(WebhookRoutesTest, BadSignatureIs400NamingTheHeaderAndIsObserved) {
+    const auto response = deliver(invoice_failed(), "whsec_wrong");
+    EXPECT_EQ(response.status, 400);
+    const json error = json::parse(response.body)["error"];
+    EXPECT_EQ(error["code"], "invalid_signature");
+    EXPECT_EQ(error["field"], "Stripe-Signature");
+    EXPECT_EQ(outcomes, (std::vector<std::string>{"invalid_signature"}));
+    EXPECT_TRUE(store.list({})->empty());
+    const json row = audit()["requests"][0];
+    EXPECT_EQ(row["valid"], false);
+    EXPECT_EQ(row["reason"], error["message"]);
+}
+
+TEST_F(WebhookRoutesTest, UnsetSecretIs503NamingTheSetting) {
+    service::StripeWebhookProcessor unconfigured{ledger, contacts, notifier, {}};
+    WebhookServices services{unconfigured, ledger, "s3cret", {}};
+    Router bare;
+    add_webhook_routes(bare, services);
+    const auto response =
+        bare.handle(testing::http_request("POST", "/webhooks/stripe", invoice_failed()));
+    EXPECT_EQ(response.status, 503);
+    EXPECT_EQ(json::parse(response.body)["error"]["code"], "not_configured");
+    EXPECT_EQ(json::parse(response.body)["error"]["field"], "STRIPE_WEBHOOK_SECRET");
+}
+
+TEST_F(WebhookRoutesTest, TheAuditNeedsTheTokenAndPagesNewestFirst) {
+    EXPECT_EQ(call("GET", "/v1/webhooks/stripe/events", {}, {}).status, 401);
+    for (int i = 0; i < 3; ++i)
+        deliver("{\"not\":\"signed right\"}\xff", "whsec_wrong");  // raw bytes are listed too
+    const json first = audit("?limit=2");
+    ASSERT_EQ(first["requests"].size(), 2u);
+    EXPECT_EQ(first["requests"][0]["id"], 3);
+    const json rest = audit("?limit=2&cursor=" + first["next_cursor"].get<std::string>());
+    ASSERT_EQ(rest["requests"].size(), 1u);
+    EXPECT_EQ(rest["requests"][0]["id"], 1);
+    EXPECT_TRUE(rest["next_cursor"].is_null());
+    EXPECT_EQ(
+        call("GET", "/v1/webhooks/stripe/events?limit=0", {}, {{"Authorization", "Bearer s3cret"}})
+            .status,
+        400);
+}
+
+TEST_F(WebhookRoutesTest, PuttingTheCustomerOnAUserDeliversWhatWaited) {
+    ASSERT_EQ(call("PUT", "/v1/users/42", json{{"email", "zoe@example.com"}}.dump(),
+                   {{"Authorization", "Bearer s3cret"}})
+                  .status,
+              201);
+    EXPECT_EQ(json::parse(deliver(invoice_failed()).body)["outcome"], "pending_customer");
+    EXPECT_TRUE(store.list({})->empty());
+    ASSERT_EQ(call("PUT", "/v1/users/42",
+                   json{{"email", "zoe@example.com"}, {"stripe_customer_id", "cus_TxmailFixture01"}}
+                       .dump(),
+                   {{"Authorization", "Bearer s3cret"}})
+                  .status,
+              200);
+    const auto messages = store.list({}).value();
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].event, "payment_failed");
+    EXPECT_EQ(audit("?event_id=evt_TxmailFixture04")["requests"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace txmail::http

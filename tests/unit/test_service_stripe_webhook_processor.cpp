@@ -1,0 +1,315 @@
+// The Stripe webhook processor over the memory ledger, the memory contact store, the real
+// renderer and notifier and a memory outbox (SQLite where a store must fail), fed the fixtures in
+// tests/fixtures/stripe signed with stripe::compute_signature (checked against python3-stripe in
+// test_stripe_signature.cpp).
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "support/notify_fixtures.h"
+#include "support/temp_directory.h"
+#include "txmail/outbox/memory_store.h"
+#include "txmail/outbox/sqlite/connection.h"
+#include "txmail/service/memory_contact_store.h"
+#include "txmail/service/memory_stripe_webhook_ledger.h"
+#include "txmail/service/stripe_webhook_processor.h"
+#include "txmail/stripe/signature.h"
+
+namespace txmail::service {
+namespace {
+
+using std::chrono::seconds;
+
+constexpr std::string_view secret = "whsec_test_processor";
+const auto fixture_time = WebhookClock::from_time_t(1'795'478'500);
+
+std::string fixture(const std::string& type) {
+    return testing::read_text_file(std::string(TXMAIL_FIXTURES_DIR) + "/stripe/" + type + ".json");
+}
+
+// The fixture as another event of the same type: new id and created time.
+std::string variant(const std::string& type, const std::string& id, std::int64_t created) {
+    auto event = nlohmann::json::parse(fixture(type));
+    event["id"] = id;
+    event["created"] = created;
+    return event.dump();
+}
+
+StripeWebhookInput signed_input(std::string body, std::int64_t timestamp,
+                                std::string_view key = secret) {
+    StripeWebhookInput input;
+    input.signature_header =
+        "t=" + std::to_string(timestamp) + ",v1=" + stripe::compute_signature(key, timestamp, body);
+    input.body = std::move(body);
+    input.source_ip = "203.0.113.9";
+    input.headers = {{"Stripe-Signature", input.signature_header}};
+    return input;
+}
+
+std::int64_t unix_seconds(WebhookClock::time_point time) {
+    return std::chrono::duration_cast<seconds>(time.time_since_epoch()).count();
+}
+
+StripeWebhookOptions options_at(const WebhookClock::time_point& now,
+                                std::vector<std::string> secrets = {std::string(secret)}) {
+    StripeWebhookOptions options;
+    options.secrets = std::move(secrets);
+    options.price_names = {{"price_TxmailPro", "Pro"}};
+    options.clock = [&now] { return now; };
+    return options;
+}
+
+class StripeWebhookProcessorTest : public ::testing::Test {
+  protected:
+    StripeWebhookProcessorTest() {
+        EXPECT_TRUE(contacts.upsert({"42", "zoe@example.com", "Zoe", std::nullopt, {}, {}}));
+    }
+
+    StripeWebhookInput signed_now(std::string body) {
+        return signed_input(std::move(body), unix_seconds(now));
+    }
+
+    StripeWebhookAnswer receive(const StripeWebhookInput& input) {
+        auto answer = processor.receive(input);
+        EXPECT_TRUE(answer) << (answer ? "" : answer.error().describe());
+        return answer.value_or(StripeWebhookAnswer{0, "error"});
+    }
+
+    std::vector<outbox::StoredMessage> queued() { return outbox.list({}).value(); }
+    std::vector<WebhookRequest> audit() { return ledger.requests({}).value(); }
+    std::optional<StripeEventRecord> stored_event(const std::string& id) {
+        return ledger.find_event(id).value();
+    }
+    void link_zoe() { ASSERT_TRUE(contacts.link_stripe_customer("42", "cus_TxmailFixture01")); }
+
+    WebhookClock::time_point now = fixture_time;
+    notify::Renderer renderer = testing::notify_renderer();
+    outbox::MemoryStore outbox;
+    Notifier notifier{renderer, outbox};
+    MemoryStripeWebhookLedger ledger;
+    MemoryContactStore contacts;
+    StripeWebhookProcessor processor{ledger, contacts, notifier, options_at(now)};
+};
+
+TEST_F(StripeWebhookProcessorTest, CheckoutQueuesPaymentConfirmationAndLinksTheCustomer) {
+    const auto answer = receive(signed_now(fixture("checkout.session.completed")));
+    EXPECT_EQ(answer.status, 200);
+    EXPECT_EQ(answer.outcome, "queued");
+    EXPECT_EQ(answer.event_id, "evt_TxmailFixture01");
+    const auto messages = queued();
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].event, "payment_confirmation");
+    EXPECT_EQ(messages[0].idempotency_key, "stripe:evt_TxmailFixture01");
+    EXPECT_EQ(messages[0].message.envelope.recipients,
+              (std::vector<std::string>{"zoe@example.com"}));
+    EXPECT_EQ((**contacts.get("42")).stripe_customer_id, "cus_TxmailFixture01");
+
+    const auto event = stored_event("evt_TxmailFixture01");
+    ASSERT_TRUE(event);
+    EXPECT_EQ(event->status, stripe_event_status::processed);
+    EXPECT_EQ(event->message_ids, (std::vector<std::int64_t>{messages[0].id}));
+    const auto rows = audit();
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_TRUE(rows[0].valid);
+    EXPECT_EQ(rows[0].outcome, "queued");
+    EXPECT_EQ(rows[0].event_type, "checkout.session.completed");
+    EXPECT_EQ(rows[0].source_ip, "203.0.113.9");
+    EXPECT_EQ(rows[0].message_ids, event->message_ids);
+}
+
+TEST_F(StripeWebhookProcessorTest, CheckoutWithoutReferenceFindsTheUserByEmail) {
+    auto session = nlohmann::json::parse(fixture("checkout.session.completed"));
+    session["data"]["object"].erase("client_reference_id");
+    session["data"]["object"]["customer_details"]["email"] = "ZOE@example.com";
+    EXPECT_EQ(receive(signed_now(session.dump())).outcome, "queued");
+    EXPECT_EQ((**contacts.get("42")).stripe_customer_id, "cus_TxmailFixture01");
+}
+
+TEST_F(StripeWebhookProcessorTest, EachHandledTypeQueuesItsEmail) {
+    link_zoe();
+    for (const auto& [type, event] :
+         {std::pair{"customer.subscription.updated", "subscription_updated"},
+          std::pair{"invoice.payment_failed", "payment_failed"},
+          std::pair{"customer.subscription.deleted", "subscription_canceled"}}) {
+        EXPECT_EQ(receive(signed_now(fixture(type))).outcome, "queued") << type;
+        EXPECT_EQ(queued().back().event, event);
+    }
+    EXPECT_EQ(queued().size(), 3u);
+}
+
+TEST_F(StripeWebhookProcessorTest, RefusedSignaturesStoreOnlyTheAuditRow) {
+    auto tampered = signed_now(fixture("checkout.session.completed"));
+    tampered.body.replace(tampered.body.find("2900"), 4, "0001");
+    auto expired = signed_input(fixture("checkout.session.completed"), unix_seconds(now) - 301);
+    auto wrong_secret =
+        signed_input(fixture("checkout.session.completed"), unix_seconds(now), "whsec_other");
+    auto missing = signed_now(fixture("checkout.session.completed"));
+    missing.signature_header.clear();
+
+    for (const auto* input : {&tampered, &expired, &wrong_secret, &missing}) {
+        const auto answer = receive(*input);
+        EXPECT_EQ(answer.status, 400);
+        EXPECT_EQ(answer.outcome, "invalid_signature");
+        EXPECT_EQ(answer.field, "Stripe-Signature");
+        EXPECT_FALSE(answer.message.empty());
+        EXPECT_EQ(answer.message.find(secret), std::string::npos);
+    }
+    EXPECT_TRUE(queued().empty());
+    EXPECT_FALSE(stored_event("evt_TxmailFixture01"));
+    EXPECT_FALSE((**contacts.get("42")).stripe_customer_id);
+    const auto rows = audit();
+    ASSERT_EQ(rows.size(), 4u);
+    for (const auto& row : rows) {
+        EXPECT_FALSE(row.valid);
+        EXPECT_EQ(row.outcome, "invalid_signature");
+        EXPECT_FALSE(row.reason.empty());
+        EXPECT_TRUE(row.event_id.empty());
+        EXPECT_FALSE(row.body.empty());
+    }
+}
+
+TEST_F(StripeWebhookProcessorTest, ASignedButUnparseableBodyIsInvalidPayload) {
+    const auto answer = receive(signed_now(R"({"id":"evt_x","type":"invoice.paid"})"));
+    EXPECT_EQ(answer.status, 400);
+    EXPECT_EQ(answer.outcome, "invalid_payload");
+    EXPECT_EQ(answer.field, "body");
+    EXPECT_NE(answer.message.find("created"), std::string::npos) << answer.message;
+    EXPECT_FALSE(stored_event("evt_x"));
+    EXPECT_EQ(audit().at(0).outcome, "invalid_payload");
+}
+
+TEST_F(StripeWebhookProcessorTest, WithoutASecretEveryRequestIsNotConfiguredAndAudited) {
+    StripeWebhookProcessor unconfigured{ledger, contacts, notifier, options_at(now, {})};
+    const auto answer = *unconfigured.receive(signed_now(fixture("checkout.session.completed")));
+    EXPECT_EQ(answer.status, 503);
+    EXPECT_EQ(answer.outcome, "not_configured");
+    EXPECT_EQ(answer.field, "STRIPE_WEBHOOK_SECRET");
+    EXPECT_TRUE(queued().empty());
+    EXPECT_EQ(audit().at(0).outcome, "not_configured");
+}
+
+TEST_F(StripeWebhookProcessorTest, DuringRotationEitherSecretIsAccepted) {
+    StripeWebhookProcessor rotating{ledger, contacts, notifier,
+                                    options_at(now, {"whsec_old", std::string(secret)})};
+    EXPECT_EQ(rotating.receive(signed_now(fixture("checkout.session.completed")))->outcome,
+              "queued");
+}
+
+TEST_F(StripeWebhookProcessorTest, TheSameEventThreeTimesQueuesOnce) {
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(receive(signed_now(fixture("checkout.session.completed"))).status, 200);
+    EXPECT_EQ(queued().size(), 1u);
+    const auto rows = audit();
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0].outcome, "duplicate");
+    EXPECT_EQ(rows[1].outcome, "duplicate");
+    EXPECT_EQ(rows[2].outcome, "queued");
+    EXPECT_EQ(rows[0].message_ids, rows[2].message_ids);  // traceable to the first delivery
+}
+
+TEST_F(StripeWebhookProcessorTest, ConcurrentDeliveriesOfOneEventQueueOnce) {
+    link_zoe();
+    const auto input = signed_now(fixture("invoice.payment_failed"));
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&] { (void)processor.receive(input); });
+    for (auto& thread : threads)
+        thread.join();
+    EXPECT_EQ(queued().size(), 1u);
+    EXPECT_EQ(audit().size(), 8u);
+}
+
+TEST_F(StripeWebhookProcessorTest, AnOlderUpdateAfterANewerOneSendsNothing) {
+    link_zoe();
+    const std::int64_t created = 1'795'478'402;
+    EXPECT_EQ(
+        receive(signed_now(variant("customer.subscription.updated", "evt_new", created))).outcome,
+        "queued");
+    const auto older =
+        receive(signed_now(variant("customer.subscription.updated", "evt_old", created - 60)));
+    EXPECT_EQ(older.status, 200);
+    EXPECT_EQ(older.outcome, "out_of_order");
+    EXPECT_EQ(queued().size(), 1u);
+    EXPECT_EQ(stored_event("evt_old")->status, stripe_event_status::ignored);
+}
+
+TEST_F(StripeWebhookProcessorTest, NoUpdateIsSentAfterTheDeletion) {
+    link_zoe();
+    EXPECT_EQ(receive(signed_now(fixture("customer.subscription.deleted"))).outcome, "queued");
+    // Even an update created after the deletion: the subscription is gone.
+    const auto late =
+        receive(signed_now(variant("customer.subscription.updated", "evt_late", 1'795'478'499)));
+    EXPECT_EQ(late.outcome, "out_of_order");
+    const auto messages = queued();
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].event, "subscription_canceled");
+}
+
+TEST_F(StripeWebhookProcessorTest, AnUnknownCustomerIsKeptAndDeliveredOnceLinked) {
+    const auto answer = receive(signed_now(fixture("invoice.payment_failed")));
+    EXPECT_EQ(answer.status, 200);
+    EXPECT_EQ(answer.outcome, "pending_customer");
+    EXPECT_TRUE(queued().empty());  // zoe@example.com matches, but only a link identifies
+    EXPECT_EQ(stored_event("evt_TxmailFixture04")->status, stripe_event_status::pending_customer);
+    EXPECT_EQ(receive(signed_now(fixture("invoice.payment_failed"))).outcome, "duplicate");
+
+    link_zoe();
+    EXPECT_EQ(*processor.deliver_pending("cus_TxmailFixture01"), 1);
+    EXPECT_EQ(*processor.deliver_pending("cus_TxmailFixture01"), 0);
+    const auto messages = queued();
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].event, "payment_failed");
+    EXPECT_EQ(stored_event("evt_TxmailFixture04")->status, stripe_event_status::processed);
+}
+
+TEST_F(StripeWebhookProcessorTest, ALaterCheckoutDeliversWhatWaitedForItsCustomer) {
+    EXPECT_EQ(receive(signed_now(fixture("invoice.payment_failed"))).outcome, "pending_customer");
+    EXPECT_EQ(receive(signed_now(fixture("checkout.session.completed"))).outcome, "queued");
+    const auto messages = queued();
+    ASSERT_EQ(messages.size(), 2u);
+    EXPECT_EQ(messages[0].event, "payment_failed");  // queued while linking
+    EXPECT_EQ(messages[1].event, "payment_confirmation");
+}
+
+TEST_F(StripeWebhookProcessorTest, OtherEventTypesAreRecordedAndIgnored) {
+    const auto answer =
+        receive(signed_now(R"({"id":"evt_other","type":"customer.created","created":1795478400,)"
+                           R"("object":"event","data":{"object":{"id":"cus_1"}}})"));
+    EXPECT_EQ(answer.status, 200);
+    EXPECT_EQ(answer.outcome, "ignored");
+    EXPECT_EQ(stored_event("evt_other")->status, stripe_event_status::ignored);
+    EXPECT_EQ(audit().at(0).reason, "txmail sends no email for customer.created");
+    EXPECT_TRUE(queued().empty());
+}
+
+// A store failing after the claim: the request fails (Stripe retries), the event is not kept as
+// seen, and the retry, once the store is back, queues the email.
+TEST(StripeWebhookProcessorStoreFailure, TheEventIsForgottenSoStripesRetryRedoesIt) {
+    testing::TempDirectory directory;
+    const auto path = directory / "txmail.db";
+    auto outbox = outbox::open_store("sqlite:///" + path.string()).value();
+    auto sabotage = outbox::sqlite::Connection::open(path).value();
+    const notify::Renderer renderer = testing::notify_renderer();
+    Notifier notifier{renderer, *outbox};
+    MemoryStripeWebhookLedger ledger;
+    MemoryContactStore contacts;
+    ASSERT_TRUE(contacts.upsert({"42", "zoe@example.com", "Zoe", "cus_TxmailFixture01", {}, {}}));
+    const WebhookClock::time_point now = fixture_time;
+    StripeWebhookProcessor processor{ledger, contacts, notifier, options_at(now)};
+    const auto input = signed_input(fixture("invoice.payment_failed"), unix_seconds(now));
+
+    ASSERT_TRUE(sabotage->execute("ALTER TABLE messages RENAME TO messages_away"));
+    auto failed = processor.receive(input);
+    ASSERT_FALSE(failed);
+    EXPECT_FALSE(ledger.find_event("evt_TxmailFixture04").value());
+    EXPECT_EQ(ledger.requests({}).value().at(0).outcome, "error");
+
+    ASSERT_TRUE(sabotage->execute("ALTER TABLE messages_away RENAME TO messages"));
+    auto retried = processor.receive(input);
+    ASSERT_TRUE(retried) << retried.error().describe();
+    EXPECT_EQ(retried->outcome, "queued");
+    EXPECT_EQ(outbox->list({}).value().size(), 1u);
+}
+
+}  // namespace
+}  // namespace txmail::service
