@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/http_request.h"
+#include "support/http_requests.h"
 #include "support/notify_fixtures.h"
 #include "txmail/http/api_handlers.h"
 #include "txmail/outbox/memory_store.h"

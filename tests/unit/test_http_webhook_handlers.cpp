@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/http_request.h"
+#include "support/http_requests.h"
 #include "support/notify_fixtures.h"
 #include "txmail/http/api_handlers.h"
 #include "txmail/http/webhook_handlers.h"

@@ -82,6 +82,32 @@ TEST_F(NotifierTest, FanOutWithOneBadRecipientStoresNothing) {
     EXPECT_TRUE(store.list({})->empty());
 }
 
+// Large enough to be rendered on several threads (notifier.cpp): the messages still match their
+// watchers one to one, in order, and the first bad one in order is the one reported.
+TEST_F(NotifierTest, ALargeFanOutKeepsEachMessageWithItsWatcherInOrder) {
+    constexpr int watchers = 1000;
+    auto queued = notifier.fan_out(view_status_batch(watchers));
+    ASSERT_TRUE(queued) << queued.error().describe();
+    ASSERT_EQ(queued->size(), static_cast<std::size_t>(watchers));
+    for (int n = 0; n < watchers; ++n) {
+        auto stored = **store.get((*queued)[static_cast<std::size_t>(n)].id);
+        ASSERT_EQ(stored.message.envelope.recipients,
+                  (std::vector<std::string>{"user" + std::to_string(n) + "@example.com"}));
+        ASSERT_EQ(stored.idempotency_key, "fan:" + std::to_string(n));
+    }
+}
+
+TEST_F(NotifierTest, ALargeFanOutReportsItsFirstBadRecipientAndStoresNothing) {
+    auto batch = view_status_batch(1000);
+    batch[700].data["user"]["email"] = "first bad@";
+    batch[900].data["user"]["email"] = "second bad@";
+    auto queued = notifier.fan_out(batch);
+    ASSERT_FALSE(queued);
+    EXPECT_NE(queued.error().message.find("first bad@"), std::string::npos)
+        << queued.error().message;
+    EXPECT_TRUE(store.list({})->empty());
+}
+
 TEST_F(NotifierTest, CountsEachNewlyStoredMessageOnceAndNotIdempotentReplays) {
     std::vector<std::string> accepted;
     notifier.on_accepted([&](std::string_view event) { accepted.emplace_back(event); });

@@ -54,9 +54,9 @@ TEST_P(StripeWebhookLedgerContract, RequestsAreListedNewestFirstWithCursorAndEve
         request.event_type = n == 2 ? "" : "invoice.payment_failed";
         request.outcome = n == 2 ? "invalid_signature" : "queued";
         request.message_ids = {n * 10};
-        ASSERT_EQ(*ledger->record_request(request), n);
+        ASSERT_EQ(ledger->record_request(request).value(), n);
     }
-    auto page = *ledger->requests({std::nullopt, std::nullopt, 2});
+    auto page = ledger->requests({std::nullopt, std::nullopt, 2}).value();
     ASSERT_EQ(page.size(), 2u);
     EXPECT_EQ(page[0].id, 3);
     EXPECT_EQ(page[1].id, 2);
@@ -69,10 +69,10 @@ TEST_P(StripeWebhookLedgerContract, RequestsAreListedNewestFirstWithCursorAndEve
     EXPECT_EQ(page[1].received_at, now);
     EXPECT_EQ(page[1].message_ids, (std::vector<std::int64_t>{20}));
 
-    auto rest = *ledger->requests({page[1].id, std::nullopt, 2});
+    auto rest = ledger->requests({page[1].id, std::nullopt, 2}).value();
     ASSERT_EQ(rest.size(), 1u);
     EXPECT_EQ(rest[0].event_id, "evt_1");
-    auto one = *ledger->requests({std::nullopt, std::string("evt_3"), 50});
+    auto one = ledger->requests({std::nullopt, std::string("evt_3"), 50}).value();
     ASSERT_EQ(one.size(), 1u);
     EXPECT_EQ(one[0].id, 3);
 }
@@ -80,14 +80,14 @@ TEST_P(StripeWebhookLedgerContract, RequestsAreListedNewestFirstWithCursorAndEve
 TEST_P(StripeWebhookLedgerContract, AnEventIsClaimedOnceThenFinished) {
     ASSERT_TRUE(claim("evt_1", now));
     EXPECT_FALSE(claim("evt_1", now));
-    EXPECT_EQ((**ledger->find_event("evt_1")).status, stripe_event_status::processing);
+    EXPECT_EQ(ledger->find_event("evt_1").value().value().status, stripe_event_status::processing);
 
     StripeEventRecord done = event("evt_1");
     done.status = stripe_event_status::processed;
     done.result = "payment_failed queued for user 42";
     done.message_ids = {7};
     ASSERT_TRUE(ledger->finish_event(done));
-    const auto stored = **ledger->find_event("evt_1");
+    const auto stored = ledger->find_event("evt_1").value().value();
     EXPECT_EQ(stored.status, stripe_event_status::processed);
     EXPECT_EQ(stored.result, "payment_failed queued for user 42");
     EXPECT_EQ(stored.message_ids, (std::vector<std::int64_t>{7}));
@@ -128,32 +128,33 @@ TEST_P(StripeWebhookLedgerContract, PendingEventsAreListedOldestFirstAndReclaime
         ASSERT_TRUE(ledger->finish_event(pending));
     }
     ASSERT_TRUE(claim("evt_done", now));
-    auto pending = *ledger->pending_for_customer("cus_1");
+    auto pending = ledger->pending_for_customer("cus_1").value();
     ASSERT_EQ(pending.size(), 2u);
     EXPECT_EQ(pending[0].event_id, "evt_a");
     EXPECT_EQ(pending[0].payload, "{\"id\":\"evt_a\"}");
     EXPECT_TRUE(ledger->pending_for_customer("cus_2")->empty());
 
-    EXPECT_TRUE(*ledger->claim_pending("evt_a", now));
-    EXPECT_FALSE(*ledger->claim_pending("evt_a", now));
-    EXPECT_FALSE(*ledger->claim_pending("evt_done", now));
-    EXPECT_FALSE(*ledger->claim_pending("evt_missing", now));
+    EXPECT_TRUE(ledger->claim_pending("evt_a", now).value());
+    EXPECT_FALSE(ledger->claim_pending("evt_a", now).value());
+    EXPECT_FALSE(ledger->claim_pending("evt_done", now).value());
+    EXPECT_FALSE(ledger->claim_pending("evt_missing", now).value());
     EXPECT_EQ(ledger->pending_for_customer("cus_1")->size(), 1u);
 }
 
 TEST_P(StripeWebhookLedgerContract, SubscriptionsAdvanceInOrderAndStopAtDeletion) {
     EXPECT_FALSE(ledger->subscription("sub_1")->has_value());
-    EXPECT_TRUE(*ledger->advance_subscription("sub_1", 200, false));
-    EXPECT_FALSE(*ledger->advance_subscription("sub_1", 150, false));  // older: refused
-    EXPECT_TRUE(*ledger->advance_subscription("sub_1", 200, false));   // a retry of the same
-    EXPECT_EQ((**ledger->subscription("sub_1")).last_created, 200);
+    EXPECT_TRUE(ledger->advance_subscription("sub_1", 200, false).value());
+    EXPECT_FALSE(ledger->advance_subscription("sub_1", 150, false).value());  // older: refused
+    EXPECT_TRUE(ledger->advance_subscription("sub_1", 200, false).value());   // a retry of the same
+    EXPECT_EQ(ledger->subscription("sub_1").value().value().last_created, 200);
 
-    EXPECT_TRUE(*ledger->advance_subscription("sub_1", 180, true));  // deletion always counts
-    const auto state = **ledger->subscription("sub_1");
+    EXPECT_TRUE(
+        ledger->advance_subscription("sub_1", 180, true).value());  // deletion always counts
+    const auto state = ledger->subscription("sub_1").value().value();
     EXPECT_TRUE(state.deleted);
     EXPECT_EQ(state.last_created, 200);
-    EXPECT_FALSE(*ledger->advance_subscription("sub_1", 900, false));  // nothing after it
-    EXPECT_TRUE(*ledger->advance_subscription("sub_2", 1, false));     // others unaffected
+    EXPECT_FALSE(ledger->advance_subscription("sub_1", 900, false).value());  // nothing after it
+    EXPECT_TRUE(ledger->advance_subscription("sub_2", 1, false).value());     // others unaffected
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -102,7 +102,7 @@ TEST_F(StripeWebhookProcessorTest, CheckoutQueuesPaymentConfirmationAndLinksTheC
     EXPECT_EQ(messages[0].idempotency_key, "stripe:evt_TxmailFixture01");
     EXPECT_EQ(messages[0].message.envelope.recipients,
               (std::vector<std::string>{"zoe@example.com"}));
-    EXPECT_EQ((**contacts.get("42")).stripe_customer_id, "cus_TxmailFixture01");
+    EXPECT_EQ(contacts.get("42").value().value().stripe_customer_id, "cus_TxmailFixture01");
 
     const auto event = stored_event("evt_TxmailFixture01");
     ASSERT_TRUE(event);
@@ -122,7 +122,7 @@ TEST_F(StripeWebhookProcessorTest, CheckoutWithoutReferenceFindsTheUserByEmail) 
     session["data"]["object"].erase("client_reference_id");
     session["data"]["object"]["customer_details"]["email"] = "ZOE@example.com";
     EXPECT_EQ(receive(signed_now(session.dump())).outcome, "queued");
-    EXPECT_EQ((**contacts.get("42")).stripe_customer_id, "cus_TxmailFixture01");
+    EXPECT_EQ(contacts.get("42").value().value().stripe_customer_id, "cus_TxmailFixture01");
 }
 
 TEST_F(StripeWebhookProcessorTest, EachHandledTypeQueuesItsEmail) {
@@ -156,7 +156,7 @@ TEST_F(StripeWebhookProcessorTest, RefusedSignaturesStoreOnlyTheAuditRow) {
     }
     EXPECT_TRUE(queued().empty());
     EXPECT_FALSE(stored_event("evt_TxmailFixture01"));
-    EXPECT_FALSE((**contacts.get("42")).stripe_customer_id);
+    EXPECT_FALSE(contacts.get("42").value().value().stripe_customer_id);
     const auto rows = audit();
     ASSERT_EQ(rows.size(), 4u);
     for (const auto& row : rows) {
@@ -180,7 +180,8 @@ TEST_F(StripeWebhookProcessorTest, ASignedButUnparseableBodyIsInvalidPayload) {
 
 TEST_F(StripeWebhookProcessorTest, WithoutASecretEveryRequestIsNotConfiguredAndAudited) {
     StripeWebhookProcessor unconfigured{ledger, contacts, notifier, options_at(now, {})};
-    const auto answer = *unconfigured.receive(signed_now(fixture("checkout.session.completed")));
+    const auto answer =
+        unconfigured.receive(signed_now(fixture("checkout.session.completed"))).value();
     EXPECT_EQ(answer.status, 503);
     EXPECT_EQ(answer.outcome, "not_configured");
     EXPECT_EQ(answer.field, "STRIPE_WEBHOOK_SECRET");
@@ -219,6 +220,27 @@ TEST_F(StripeWebhookProcessorTest, ConcurrentDeliveriesOfOneEventQueueOnce) {
     EXPECT_EQ(audit().size(), 8u);
 }
 
+// A delivery while another request still holds the event must not be a 200: if the holder died,
+// Stripe would stop retrying and the email would be lost. A claim older than claim_timeout (300 s)
+// is taken over by the next retry.
+TEST_F(StripeWebhookProcessorTest, ADeliveryWhileTheEventIsBeingProcessedIsRetriedLater) {
+    link_zoe();
+    StripeEventRecord held{"evt_TxmailFixture04", "invoice.payment_failed", 0, {}, {}, {}, {}, {}};
+    ASSERT_TRUE(ledger.claim_event(held, now, now - seconds(300)).value());
+
+    const auto busy = receive(signed_now(fixture("invoice.payment_failed")));
+    EXPECT_EQ(busy.status, 409);
+    EXPECT_EQ(busy.outcome, "in_progress");
+    EXPECT_TRUE(queued().empty());
+    EXPECT_EQ(audit().at(0).outcome, "in_progress");
+
+    now += seconds(301);  // the holder never finished: its claim is stale
+    const auto retried = receive(signed_now(fixture("invoice.payment_failed")));
+    EXPECT_EQ(retried.status, 200);
+    EXPECT_EQ(retried.outcome, "queued");
+    EXPECT_EQ(queued().size(), 1u);
+}
+
 TEST_F(StripeWebhookProcessorTest, AnOlderUpdateAfterANewerOneSendsNothing) {
     link_zoe();
     const std::int64_t created = 1'795'478'402;
@@ -230,7 +252,7 @@ TEST_F(StripeWebhookProcessorTest, AnOlderUpdateAfterANewerOneSendsNothing) {
     EXPECT_EQ(older.status, 200);
     EXPECT_EQ(older.outcome, "out_of_order");
     EXPECT_EQ(queued().size(), 1u);
-    EXPECT_EQ(stored_event("evt_old")->status, stripe_event_status::ignored);
+    EXPECT_EQ(stored_event("evt_old").value().status, stripe_event_status::ignored);
 }
 
 TEST_F(StripeWebhookProcessorTest, NoUpdateIsSentAfterTheDeletion) {
@@ -250,16 +272,17 @@ TEST_F(StripeWebhookProcessorTest, AnUnknownCustomerIsKeptAndDeliveredOnceLinked
     EXPECT_EQ(answer.status, 200);
     EXPECT_EQ(answer.outcome, "pending_customer");
     EXPECT_TRUE(queued().empty());  // zoe@example.com matches, but only a link identifies
-    EXPECT_EQ(stored_event("evt_TxmailFixture04")->status, stripe_event_status::pending_customer);
+    EXPECT_EQ(stored_event("evt_TxmailFixture04").value().status,
+              stripe_event_status::pending_customer);
     EXPECT_EQ(receive(signed_now(fixture("invoice.payment_failed"))).outcome, "duplicate");
 
     link_zoe();
-    EXPECT_EQ(*processor.deliver_pending("cus_TxmailFixture01"), 1);
-    EXPECT_EQ(*processor.deliver_pending("cus_TxmailFixture01"), 0);
+    EXPECT_EQ(processor.deliver_pending("cus_TxmailFixture01").value(), 1);
+    EXPECT_EQ(processor.deliver_pending("cus_TxmailFixture01").value(), 0);
     const auto messages = queued();
     ASSERT_EQ(messages.size(), 1u);
     EXPECT_EQ(messages[0].event, "payment_failed");
-    EXPECT_EQ(stored_event("evt_TxmailFixture04")->status, stripe_event_status::processed);
+    EXPECT_EQ(stored_event("evt_TxmailFixture04").value().status, stripe_event_status::processed);
 }
 
 TEST_F(StripeWebhookProcessorTest, ALaterCheckoutDeliversWhatWaitedForItsCustomer) {
@@ -277,7 +300,7 @@ TEST_F(StripeWebhookProcessorTest, OtherEventTypesAreRecordedAndIgnored) {
                            R"("object":"event","data":{"object":{"id":"cus_1"}}})"));
     EXPECT_EQ(answer.status, 200);
     EXPECT_EQ(answer.outcome, "ignored");
-    EXPECT_EQ(stored_event("evt_other")->status, stripe_event_status::ignored);
+    EXPECT_EQ(stored_event("evt_other").value().status, stripe_event_status::ignored);
     EXPECT_EQ(audit().at(0).reason, "txmail sends no email for customer.created");
     EXPECT_TRUE(queued().empty());
 }

@@ -3,6 +3,9 @@
 // outbox::open_store). One connection behind a mutex; the event claim is one INSERT ... ON
 // CONFLICT and the subscription step one IMMEDIATE transaction, so they hold across processes
 // sharing the file too. Errors carry SQLite's message.
+// Commits use synchronous=NORMAL (why: open() in the .cpp): they become durable with the email's
+// enqueue that follows them; only an event kept for an unknown customer is synced on its own.
+// A power cut (not a crash) can lose the audit rows of the last requests that queued nothing.
 #pragma once
 
 #include <filesystem>
@@ -41,6 +44,7 @@ class SqliteStripeWebhookLedger final : public StripeWebhookLedger {
     Result<std::vector<StripeEventRecord>> events_where(std::string_view condition,
                                                         const std::string& value);
     Result<std::optional<SubscriptionState>> load_subscription(const std::string& id);
+    Result<void> update_event(const StripeEventRecord& record);  // mutex_ held
 
     std::mutex mutex_;
     std::unique_ptr<outbox::sqlite::Connection> connection_;

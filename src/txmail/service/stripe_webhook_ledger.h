@@ -45,7 +45,7 @@ struct WebhookRequest {
     std::string event_id;  // empty when the body was never parsed
     std::string event_type;
     std::string outcome;  // queued | duplicate | ignored | out_of_order | pending_customer |
-                          // invalid_signature | invalid_payload | not_configured | error
+                          // invalid_signature | invalid_payload | in_progress | not_configured | error
     std::vector<std::int64_t> message_ids;  // outbox messages it led to
 };
 

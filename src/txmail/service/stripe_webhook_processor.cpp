@@ -88,6 +88,18 @@ Result<StripeWebhookAnswer> StripeWebhookProcessor::process(const StripeWebhookI
         auto first = ledger_.find_event(event->id);
         if (!first)
             return fail(first.error());
+        // Still being processed by another request (or by one that died: its claim goes stale
+        // after claim_timeout): not a 200, which would end Stripe's retries and lose the email
+        // if that request never finishes. Stripe retries later and then sees the outcome.
+        if (*first && (*first)->status == stripe_event_status::processing) {
+            StripeWebhookAnswer busy = refused(
+                409, "in_progress",
+                "event " + event->id + " is being processed by another request; retry later", "");
+            busy.event_id = event->id;
+            audit.outcome = busy.outcome;
+            audit.reason = busy.message;
+            return busy;
+        }
         audit.outcome = "duplicate";
         if (*first) {
             audit.reason = "event already received: " + (*first)->status;

@@ -4,7 +4,7 @@
 //
 // Order of work: no secret configured -> 503 not_configured; verify Stripe-Signature BEFORE
 // parsing (bad or missing -> 400 invalid_signature); parse (-> 400 invalid_payload); claim the
-// event id (already there -> 200 duplicate); map it (stripe/event_mapping.h; other types and
+// event id (already there -> 200 duplicate; still being processed -> 409 in_progress, so Stripe retries); map it (stripe/event_mapping.h; other types and
 // unusable payloads -> 200 ignored, recorded). Every request leaves one audit row, whatever the
 // answer; a refused one leaves nothing else.
 //
@@ -48,9 +48,9 @@ struct StripeWebhookInput {
 };
 
 struct StripeWebhookAnswer {
-    int status = 200;     // 200, 400 or 503
+    int status = 200;     // 200, 400, 409 or 503
     std::string outcome;  // queued | duplicate | ignored | out_of_order | pending_customer |
-                          // invalid_signature | invalid_payload | not_configured
+                          // invalid_signature | invalid_payload | in_progress | not_configured
     std::string event_id;
     std::string message;  // why, for a refusal
     std::string field;    // what was wrong, for a refusal: Stripe-Signature, body, the setting

@@ -59,9 +59,16 @@ class Connection {
   public:
     struct Options {
         std::chrono::milliseconds busy_timeout{30'000};
+        // false: synchronous=NORMAL, a commit does not wait for the disk. In WAL mode that is
+        // still safe against a crash of the process; a power cut can lose the commits made
+        // since the WAL was last synced. Every connection to a file appends to the same WAL,
+        // so the next synchronous=FULL commit on any of them (an outbox enqueue) makes the
+        // earlier ones durable too.
+        bool durable_commits = true;
     };
 
-    // Opens (creating it if needed) and applies WAL, synchronous=FULL and foreign keys.
+    // Opens (creating it if needed) and applies WAL, synchronous (FULL unless the options say
+    // otherwise) and foreign keys.
     static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& path,
                                                     const Options& options);
     static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& path) {
@@ -73,6 +80,8 @@ class Connection {
 
     // Runs one or more statements without results (schema scripts, BEGIN/COMMIT).
     Result<void> execute(std::string_view sql);
+    // Switches synchronous between FULL (true) and NORMAL for the commits that follow.
+    Result<void> set_durable_commits(bool durable);
     // The statement for `sql`, prepared once and cached for the connection's lifetime.
     Result<Statement> prepare(std::string_view sql);
 
@@ -87,9 +96,13 @@ class Connection {
         void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
     };
 
+    static int wait_while_busy(void* connection, int attempt);
+
     sqlite3* db_;
     std::filesystem::path path_;
     std::map<std::string, std::unique_ptr<sqlite3_stmt, Finalize>, std::less<>> statements_;
+    std::chrono::milliseconds busy_timeout_{};
+    std::chrono::steady_clock::time_point busy_since_{};
 };
 
 }  // namespace txmail::outbox::sqlite
