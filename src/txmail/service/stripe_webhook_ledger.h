@@ -44,8 +44,9 @@ struct WebhookRequest {
     std::string reason;    // why refused, ignored or held; empty when it simply queued
     std::string event_id;  // empty when the body was never parsed
     std::string event_type;
-    std::string outcome;  // queued | duplicate | ignored | out_of_order | pending_customer |
-                          // invalid_signature | invalid_payload | in_progress | not_configured | error
+    // queued | duplicate | ignored | out_of_order | pending_customer | invalid_signature |
+    // invalid_payload | in_progress | not_configured | error
+    std::string outcome;
     std::vector<std::int64_t> message_ids;  // outbox messages it led to
 };
 

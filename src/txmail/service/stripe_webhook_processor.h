@@ -4,9 +4,10 @@
 //
 // Order of work: no secret configured -> 503 not_configured; verify Stripe-Signature BEFORE
 // parsing (bad or missing -> 400 invalid_signature); parse (-> 400 invalid_payload); claim the
-// event id (already there -> 200 duplicate; still being processed -> 409 in_progress, so Stripe retries); map it (stripe/event_mapping.h; other types and
-// unusable payloads -> 200 ignored, recorded). Every request leaves one audit row, whatever the
-// answer; a refused one leaves nothing else.
+// event id (already there -> 200 duplicate; still being processed -> 409 in_progress, so Stripe
+// retries); map it (stripe/event_mapping.h; other types and unusable payloads -> 200 ignored,
+// recorded). Every request leaves one audit row, whatever the answer; a refused one leaves nothing
+// else.
 //
 // Who: checkout goes by client_reference_id, then the customer id, then the customer email, and
 // links the customer id to that user; other events by the linked customer id only (an email
