@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "txmail/mail/mime_writer.h"
+#include "txmail/notify/priority.h"
 #include "txmail/util/error.h"
 
 namespace txmail::outbox {
@@ -42,11 +43,7 @@ std::string_view to_string(Status status);
 std::optional<Status> parse_status(std::string_view text);
 
 // Higher sends first; events default to these (notify's catalogue), callers may override.
-namespace priority {
-inline constexpr int low = 0;      // fan-out alerts
-inline constexpr int normal = 50;  // welcome
-inline constexpr int high = 100;   // security and billing
-}  // namespace priority
+namespace priority = notify::priority;
 
 struct NewMessage {
     std::string event;  // catalogue name, or "raw" for `txmail send`
