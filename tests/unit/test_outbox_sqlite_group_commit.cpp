@@ -68,12 +68,15 @@ class GroupCommitTest : public ::testing::Test {
         });
         leading.wait();
         std::vector<std::future<Result<void>>> waiting;
-        for (const auto& work : others)
+        for (const auto& work : others) {
             waiting.push_back(
                 std::async(std::launch::async, [&group, &work] { return group.run(work); }));
-        // Waiting on a condition, not on time: every caller is in the queue.
-        while (group.waiting() < others.size())
-            std::this_thread::yield();
+            // One at a time, each queued before the next starts, so that the batch runs them in
+            // the order given (tests expect, e.g., the first of two equal inserts to win).
+            // Waiting on a condition, not on time.
+            while (group.waiting() < waiting.size())
+                std::this_thread::yield();
+        }
         release.set_value();
         std::vector<Result<void>> results{held.get()};
         for (auto& each : waiting)
