@@ -28,15 +28,7 @@ class Microsoft365TestCase(unittest.TestCase):
         self.addCleanup(self.tokens.stop)
 
     def oauth_settings(self) -> Dict[str, str]:
-        return {
-            "EMAIL_HOST_USER": MAILBOX,
-            "EMAIL_OAUTH2_TENANT_ID": self.tokens.tenant,
-            "EMAIL_OAUTH2_CLIENT_ID": self.tokens.client_id,
-            "EMAIL_OAUTH2_CLIENT_SECRET": self.tokens.client_secret,
-            "EMAIL_OAUTH2_TOKEN_URL": self.tokens.url,
-            "DEFAULT_FROM_EMAIL": f"Boritrader <{MAILBOX}>",
-            "EMAIL_TIMEOUT": "20",
-        }
+        return self.tokens.txmail_settings(MAILBOX, timeout=20)
 
     def assert_no_secret_in(self, output: str):
         self.assertNotIn(self.tokens.client_secret, output)

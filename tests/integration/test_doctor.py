@@ -259,15 +259,7 @@ class OAuth(unittest.TestCase):
         self.addCleanup(self.tokens.stop)
 
     def oauth_settings(self, **overrides):
-        values = {
-            "EMAIL_HOST_USER": MAILBOX,
-            "EMAIL_OAUTH2_TENANT_ID": self.tokens.tenant,
-            "EMAIL_OAUTH2_CLIENT_ID": self.tokens.client_id,
-            "EMAIL_OAUTH2_CLIENT_SECRET": self.tokens.client_secret,
-            "EMAIL_OAUTH2_TOKEN_URL": self.tokens.url,
-            "DEFAULT_FROM_EMAIL": f"Boritrader <{MAILBOX}>",
-            "EMAIL_TIMEOUT": "10",
-        }
+        values = self.tokens.txmail_settings(MAILBOX, timeout=10)
         values.update(overrides)
         return values
 

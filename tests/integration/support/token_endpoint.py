@@ -62,6 +62,18 @@ class TokenEndpoint(HttpStandIn):
     def url(self) -> str:
         return f"{self.base_url}/{self.tenant}/oauth2/v2.0/token"
 
+    def txmail_settings(self, mailbox: str, timeout: int) -> Dict[str, str]:
+        """The settings that make txmail get its tokens here, as ``mailbox``."""
+        return {
+            "EMAIL_HOST_USER": mailbox,
+            "EMAIL_OAUTH2_TENANT_ID": self.tenant,
+            "EMAIL_OAUTH2_CLIENT_ID": self.client_id,
+            "EMAIL_OAUTH2_CLIENT_SECRET": self.client_secret,
+            "EMAIL_OAUTH2_TOKEN_URL": self.url,
+            "DEFAULT_FROM_EMAIL": f"Boritrader <{mailbox}>",
+            "EMAIL_TIMEOUT": str(timeout),
+        }
+
     def issued(self) -> List[str]:
         with self._lock:
             return list(self._issued)
