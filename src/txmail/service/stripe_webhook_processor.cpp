@@ -96,9 +96,7 @@ Result<StripeWebhookAnswer> StripeWebhookProcessor::process(const StripeWebhookI
                 409, "in_progress",
                 "event " + event->id + " is being processed by another request; retry later", "");
             busy.event_id = event->id;
-            audit.outcome = busy.outcome;
-            audit.reason = busy.message;
-            return busy;
+            return refuse(std::move(busy));
         }
         audit.outcome = "duplicate";
         if (*first) {
