@@ -1,11 +1,13 @@
 // Group commit (sqlite/group_commit.h): callers that arrive while a batch commits go out together
 // in one transaction; one caller's failure stays its own; a failed COMMIT fails the whole batch
-// and keeps nothing; a lone caller is its own transaction. Timing-free: the first batch is held
-// open until the others have queued.
+// and keeps nothing; a lone caller is its own transaction; the next batch is written while the
+// last one is synced, and only the callers waiting for a sync see it fail. Timing-free: the first
+// batch (or its sync) is held until the others have queued.
 #include "txmail/outbox/sqlite/group_commit.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
 #include <latch>
 #include <thread>
@@ -174,6 +176,69 @@ TEST_F(GroupCommitTest, AnExceptionInWorkBecomesThatCallersError) {
     EXPECT_NE(result.error().message.find("boom"), std::string::npos);
     EXPECT_TRUE(group.run(insert("fine")));
     EXPECT_EQ(count_rows(), 1);
+}
+
+// A sync the test holds until it lets go; `begun` counts the syncs started.
+struct HeldSync {
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::atomic<int> begun{0};
+
+    std::function<Result<void>()> function() {
+        return [this]() -> Result<void> {
+            begun.fetch_add(1);
+            begun.notify_all();
+            released.wait();
+            return {};
+        };
+    }
+};
+
+TEST_F(GroupCommitTest, TheNextBatchIsWrittenWhileTheLastOneIsBeingSynced) {
+    HeldSync held;
+    GroupCommit group(*connection, {.sync = held.function()});
+    auto first = std::async(std::launch::async, [&] { return group.run(insert("first")); });
+    held.begun.wait(0);  // the first batch is committed and its sync has begun
+    auto second = group.run(insert("second"), GroupCommit::Await::committed);
+    EXPECT_TRUE(second) << "written and answered while the first batch is still syncing";
+    EXPECT_EQ(count_rows(), 2);
+    EXPECT_EQ(first.wait_for(0s), std::future_status::timeout)
+        << "a durable caller is not answered before its sync ends";
+    held.release.set_value();
+    EXPECT_TRUE(first.get());
+}
+
+TEST_F(GroupCommitTest, WithoutPipelinedSyncEachBatchIsSyncedBeforeTheNextIsWritten) {
+    HeldSync held;
+    GroupCommit group(*connection,
+                      {.max_batch = 1, .pipelined_sync = false, .sync = held.function()});
+    auto first = std::async(std::launch::async, [&] { return group.run(insert("first")); });
+    held.begun.wait(0);
+    auto second = std::async(std::launch::async, [&] {
+        return group.run(insert("second"), GroupCommit::Await::committed);
+    });
+    while (group.waiting() < 1)  // queued behind the sync, not written
+        std::this_thread::yield();
+    EXPECT_EQ(count_rows(), 1);
+    held.release.set_value();
+    EXPECT_TRUE(first.get());
+    EXPECT_TRUE(second.get());
+    EXPECT_EQ(count_rows(), 2);
+    EXPECT_EQ(held.begun.load(), 2) << "one sync per transaction";
+}
+
+TEST_F(GroupCommitTest, AFailedSyncFailsTheCallersWaitingForItAndSaysSo) {
+    GroupCommit group(*connection, {.sync = []() -> Result<void> {
+        return fail(
+            Error::internal("fsync of the write-ahead log group.db-wal failed: Input/output "
+                            "error"));
+    }});
+    auto durable = group.run(insert("a"));
+    ASSERT_FALSE(durable);
+    EXPECT_NE(durable.error().message.find("Input/output error"), std::string::npos);
+    EXPECT_TRUE(group.run(insert("b"), GroupCommit::Await::committed))
+        << "a caller that waits only for the commit is answered before the sync";
+    EXPECT_EQ(count_rows(), 2) << "the rows are committed, though not known to be durable";
 }
 
 }  // namespace

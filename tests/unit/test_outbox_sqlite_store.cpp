@@ -94,7 +94,11 @@ TEST(SqliteStore, RowsAndIdempotencyKeysOutliveTheStoreThatWroteThem) {
 TEST(SqliteStore, TwoInstancesOnOneFileNeverLeaseTheSameMessage) {
     testing::TempDirectory directory;
     auto first = open_store_at(directory / "outbox.db");
-    auto second = open_store_at(directory / "outbox.db");
+    // Other group-commit options give the second a writer of its own, as another process has:
+    // the two then contend for SQLite's write lock.
+    auto opened = SqliteStore::open(directory / "outbox.db", {.max_batch = 64});
+    ASSERT_TRUE(opened) << opened.error().describe();
+    auto second = std::move(*opened);
     constexpr int messages = 300;
     for (int i = 0; i < messages; ++i)
         ASSERT_TRUE(first->enqueue(message_named(std::to_string(i))));
@@ -127,6 +131,17 @@ TEST(SqliteStore, TwoInstancesOnOneFileNeverLeaseTheSameMessage) {
     EXPECT_EQ(leased[0].size() + leased[1].size(), static_cast<std::size_t>(messages))
         << "no message leased twice";
     EXPECT_EQ(distinct.size(), static_cast<std::size_t>(messages));
+}
+
+TEST(SqliteStore, StoresOnOneFileInOneProcessShareOneWriter) {
+    testing::TempDirectory directory;
+    auto first = open_store_at(directory / "outbox.db");
+    auto second = open_store_at(directory / "." / "outbox.db");  // another spelling of the file
+    ASSERT_TRUE(first->enqueue(message_named("a")));
+    const auto before = second->transactions();
+    EXPECT_EQ(before, first->transactions());
+    ASSERT_TRUE(second->enqueue(message_named("b")));
+    EXPECT_EQ(first->transactions(), before + 1) << "one group commit wrote both";
 }
 
 TEST(SqliteStore, AnUnwritableFileIsAnErrorNamingIt) {

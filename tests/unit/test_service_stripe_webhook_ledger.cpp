@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "support/temp_directory.h"
+#include "txmail/outbox/sqlite/sqlite_store.h"
 #include "txmail/outbox/store.h"
 #include "txmail/service/stripe_webhook_ledger.h"
 
@@ -155,6 +156,25 @@ TEST_P(StripeWebhookLedgerContract, SubscriptionsAdvanceInOrderAndStopAtDeletion
     EXPECT_EQ(state.last_created, 200);
     EXPECT_FALSE(ledger->advance_subscription("sub_1", 900, false).value());  // nothing after it
     EXPECT_TRUE(ledger->advance_subscription("sub_2", 1, false).value());     // others unaffected
+}
+
+TEST(SqliteStripeWebhookLedger, WritesInTheOutboxsTransactions) {
+    testing::TempDirectory directory;
+    auto outbox = outbox::sqlite::SqliteStore::open(directory / "txmail.db");
+    ASSERT_TRUE(outbox) << outbox.error().describe();
+    auto ledger = open_stripe_webhook_ledger("sqlite:///" + (directory / "txmail.db").string());
+    ASSERT_TRUE(ledger) << ledger.error().describe();
+    const auto before = (*outbox)->transactions();
+    WebhookRequest request;
+    request.valid = true;
+    request.event_id = "evt_1";
+    ASSERT_TRUE((*ledger)->record_request(request));
+    const auto now = WebhookClock::now();
+    ASSERT_TRUE(*(*ledger)->claim_event(
+        {"evt_1", "invoice.payment_failed", 1, "cus_1", {}, {}, {}, "{}"}, now, now - minutes(5)));
+    EXPECT_EQ((*outbox)->transactions(), before + 2)
+        << "the ledger's writes went through the outbox's group commit, not a second writer";
+    EXPECT_EQ((*ledger)->requests({}).value().size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(

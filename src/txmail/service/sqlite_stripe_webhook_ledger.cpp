@@ -2,7 +2,6 @@
 
 #include "txmail/outbox/lifecycle.h"
 #include "txmail/service/sqlite_rows.h"
-#include "txmail/service/sqlite_transaction.h"
 
 namespace txmail::service {
 namespace {
@@ -45,57 +44,77 @@ StripeEventRecord read_event(const Statement& row) {
             row.text(4), row.text(5), ids_from(row.text(6)), row.blob(7)};
 }
 
+Result<std::optional<SubscriptionState>> load_subscription(outbox::sqlite::Connection& connection,
+                                                           const std::string& id) {
+    auto query =
+        connection.prepare("SELECT last_created, deleted FROM stripe_subscriptions WHERE id = ?1");
+    if (!query)
+        return fail(query.error());
+    query->bind(1, id);
+    return first_row<SubscriptionState>(*query, [](const Statement& row) {
+        return SubscriptionState{row.integer(0), row.integer(1) != 0};
+    });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteStripeWebhookLedger>> SqliteStripeWebhookLedger::open(
     const std::filesystem::path& path) {
-    // The ledger's commits do not wait for the disk: a webhook made four fsyncs in a row (claim,
-    // enqueue, finish, audit), ~226 webhooks/s on the shared disk (docs/benchmarks.md). They
-    // need not: the claim and the subscription's order are written before the email's enqueue,
-    // whose synchronous commit syncs the shared WAL with them; a finish lost in a power cut
-    // leaves a claim that goes stale and is taken over, and the outbox's key stripe:<event id>
-    // keeps the retry from queueing a second email. The one commit that stands alone for an
-    // email, an event kept for its unknown customer, is made durable in finish_event().
-    outbox::sqlite::Connection::Options options;
-    options.durable_commits = false;
-    auto connection = outbox::sqlite::Connection::open(path, options);
-    if (!connection)
-        return fail(connection.error());
+    auto writer = outbox::sqlite::shared_writer(path, std::chrono::seconds(30), {});
+    if (!writer)
+        return fail(writer.error());
+    auto reader = outbox::sqlite::Connection::open(path);
+    if (!reader)
+        return fail(reader.error());
     return std::unique_ptr<SqliteStripeWebhookLedger>(
-        new SqliteStripeWebhookLedger(std::move(*connection)));
+        new SqliteStripeWebhookLedger(std::move(*writer), std::move(*reader)));
+}
+
+// The ledger's writes do not wait for the disk: a webhook made four fsyncs in a row (claim,
+// enqueue, finish, audit), ~226 webhooks/s on the shared disk (docs/benchmarks.md). They need
+// not: the claim and the subscription's order are committed before the email's enqueue, which
+// waits for a sync that covers them; a finish lost in a power cut leaves a claim that goes stale
+// and is taken over, and the outbox's key stripe:<event id> keeps the retry from queueing a
+// second email. The one write that stands alone for an email, an event kept for its unknown
+// customer, waits for the disk (finish_event).
+Result<void> SqliteStripeWebhookLedger::write(const Work& work, Await await) {
+    return writer_->commits.run(work, await);
 }
 
 Result<std::int64_t> SqliteStripeWebhookLedger::record_request(const WebhookRequest& request) {
-    std::lock_guard lock(mutex_);
-    auto insert = connection_->prepare(
-        "INSERT INTO stripe_webhook_requests (received_at, source_ip, headers, body, valid, "
-        "reason, event_id, event_type, outcome, message_ids) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id");
-    if (!insert)
-        return fail(insert.error());
-    auto row = insert->bind(1, outbox::to_unix_ms(request.received_at))
-                   .bind(2, request.source_ip)
-                   .bind(3, request.headers.dump())
-                   .bind_blob(4, request.body)
-                   .bind(5, std::int64_t{request.valid})
-                   .bind(6, request.reason)
-                   .bind(7, request.event_id)
-                   .bind(8, request.event_type)
-                   .bind(9, request.outcome)
-                   .bind(10, ids_json(request.message_ids))
-                   .step();
-    if (!row)
-        return fail(row.error());
-    const std::int64_t id = insert->integer(0);
-    if (auto done = insert->run(); !done)  // step past RETURNING so the insert completes
-        return fail(done.error());
+    std::int64_t id = 0;
+    auto written = write([&](outbox::sqlite::Connection& connection) -> Result<void> {
+        auto insert = connection.prepare(
+            "INSERT INTO stripe_webhook_requests (received_at, source_ip, headers, body, valid, "
+            "reason, event_id, event_type, outcome, message_ids) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id");
+        if (!insert)
+            return fail(insert.error());
+        auto row = insert->bind(1, outbox::to_unix_ms(request.received_at))
+                       .bind(2, request.source_ip)
+                       .bind(3, request.headers.dump())
+                       .bind_blob(4, request.body)
+                       .bind(5, std::int64_t{request.valid})
+                       .bind(6, request.reason)
+                       .bind(7, request.event_id)
+                       .bind(8, request.event_type)
+                       .bind(9, request.outcome)
+                       .bind(10, ids_json(request.message_ids))
+                       .step();
+        if (!row)
+            return fail(row.error());
+        id = insert->integer(0);
+        return insert->run();  // step past RETURNING so the insert completes
+    });
+    if (!written)
+        return fail(written.error());
     return id;
 }
 
 Result<std::vector<WebhookRequest>> SqliteStripeWebhookLedger::requests(
     const WebhookRequestFilter& filter) {
-    std::lock_guard lock(mutex_);
-    auto query = connection_->prepare(
+    std::lock_guard lock(reader_mutex_);
+    auto query = reader_->prepare(
         "SELECT " + std::string(request_columns) +
         " FROM stripe_webhook_requests WHERE (?1 IS NULL OR id < ?1) AND (?2 IS NULL OR "
         "event_id = ?2) ORDER BY id DESC LIMIT ?3");
@@ -112,92 +131,94 @@ Result<std::vector<WebhookRequest>> SqliteStripeWebhookLedger::requests(
 Result<bool> SqliteStripeWebhookLedger::claim_event(const StripeEventRecord& record,
                                                     WebhookClock::time_point now,
                                                     WebhookClock::time_point stale_before) {
-    std::lock_guard lock(mutex_);
-    auto claim = connection_->prepare(
-        "INSERT INTO stripe_events (id, type, created, customer_id, status, result, message_ids, "
-        "payload, claimed_at) VALUES (?1, ?2, ?3, ?4, 'processing', ?5, ?6, ?7, ?8) "
-        "ON CONFLICT (id) DO UPDATE SET type = ?2, created = ?3, customer_id = ?4, result = ?5, "
-        "message_ids = ?6, payload = ?7, claimed_at = ?8 "
-        "WHERE status = 'processing' AND claimed_at < ?9");
-    if (!claim)
-        return fail(claim.error());
-    auto done = claim->bind(1, record.event_id)
-                    .bind(2, record.type)
-                    .bind(3, record.created)
-                    .bind(4, record.customer_id)
-                    .bind(5, record.result)
-                    .bind(6, ids_json(record.message_ids))
-                    .bind_blob(7, record.payload)
-                    .bind(8, outbox::to_unix_ms(now))
-                    .bind(9, outbox::to_unix_ms(stale_before))
-                    .run();
-    if (!done)
-        return fail(done.error());
-    return connection_->changes() > 0;
+    bool claimed = false;
+    auto written = write([&](outbox::sqlite::Connection& connection) -> Result<void> {
+        auto claim = connection.prepare(
+            "INSERT INTO stripe_events (id, type, created, customer_id, status, result, "
+            "message_ids, payload, claimed_at) VALUES (?1, ?2, ?3, ?4, 'processing', ?5, ?6, ?7, "
+            "?8) ON CONFLICT (id) DO UPDATE SET type = ?2, created = ?3, customer_id = ?4, "
+            "result = ?5, message_ids = ?6, payload = ?7, claimed_at = ?8 "
+            "WHERE status = 'processing' AND claimed_at < ?9");
+        if (!claim)
+            return fail(claim.error());
+        auto done = claim->bind(1, record.event_id)
+                        .bind(2, record.type)
+                        .bind(3, record.created)
+                        .bind(4, record.customer_id)
+                        .bind(5, record.result)
+                        .bind(6, ids_json(record.message_ids))
+                        .bind_blob(7, record.payload)
+                        .bind(8, outbox::to_unix_ms(now))
+                        .bind(9, outbox::to_unix_ms(stale_before))
+                        .run();
+        claimed = done && connection.changes() > 0;
+        return done;
+    });
+    if (!written)
+        return fail(written.error());
+    return claimed;
 }
 
 Result<bool> SqliteStripeWebhookLedger::claim_pending(const std::string& event_id,
                                                       WebhookClock::time_point now) {
-    std::lock_guard lock(mutex_);
-    auto claim = connection_->prepare(
-        "UPDATE stripe_events SET status = 'processing', claimed_at = ?2 "
-        "WHERE id = ?1 AND status = 'pending_customer'");
-    if (!claim)
-        return fail(claim.error());
-    if (auto done = claim->bind(1, event_id).bind(2, outbox::to_unix_ms(now)).run(); !done)
-        return fail(done.error());
-    return connection_->changes() > 0;
+    bool claimed = false;
+    auto written = write([&](outbox::sqlite::Connection& connection) -> Result<void> {
+        auto claim = connection.prepare(
+            "UPDATE stripe_events SET status = 'processing', claimed_at = ?2 "
+            "WHERE id = ?1 AND status = 'pending_customer'");
+        if (!claim)
+            return fail(claim.error());
+        auto done = claim->bind(1, event_id).bind(2, outbox::to_unix_ms(now)).run();
+        claimed = done && connection.changes() > 0;
+        return done;
+    });
+    if (!written)
+        return fail(written.error());
+    return claimed;
 }
 
 Result<void> SqliteStripeWebhookLedger::finish_event(const StripeEventRecord& record) {
-    std::lock_guard lock(mutex_);
     // A pending_customer event is all there is of its email until the customer is linked.
-    const bool durable = record.status == stripe_event_status::pending_customer;
-    if (durable) {
-        if (auto full = connection_->set_durable_commits(true); !full)
-            return full;
-    }
-    auto finished = update_event(record);
-    if (durable) {
-        if (auto normal = connection_->set_durable_commits(false); !normal && finished)
-            return normal;
-    }
-    return finished;
-}
-
-Result<void> SqliteStripeWebhookLedger::update_event(const StripeEventRecord& record) {
-    auto finish = connection_->prepare(
-        "UPDATE stripe_events SET status = ?2, result = ?3, customer_id = ?4, message_ids = ?5 "
-        "WHERE id = ?1");
-    if (!finish)
-        return fail(finish.error());
-    if (auto done = finish->bind(1, record.event_id)
-                        .bind(2, record.status)
-                        .bind(3, record.result)
-                        .bind(4, record.customer_id)
-                        .bind(5, ids_json(record.message_ids))
-                        .run();
-        !done)
-        return done;
-    if (connection_->changes() == 0)
-        return fail(Error::internal("Stripe event " + record.event_id + " was never claimed"));
-    return {};
+    const Await await =
+        record.status == stripe_event_status::pending_customer ? Await::durable : Await::committed;
+    return write(
+        [&](outbox::sqlite::Connection& connection) -> Result<void> {
+            auto finish = connection.prepare(
+                "UPDATE stripe_events SET status = ?2, result = ?3, customer_id = ?4, "
+                "message_ids = ?5 WHERE id = ?1");
+            if (!finish)
+                return fail(finish.error());
+            if (auto done = finish->bind(1, record.event_id)
+                                .bind(2, record.status)
+                                .bind(3, record.result)
+                                .bind(4, record.customer_id)
+                                .bind(5, ids_json(record.message_ids))
+                                .run();
+                !done)
+                return done;
+            if (connection.changes() == 0)
+                return fail(
+                    Error::internal("Stripe event " + record.event_id + " was never claimed"));
+            return {};
+        },
+        await);
 }
 
 Result<void> SqliteStripeWebhookLedger::forget_event(const std::string& event_id) {
-    std::lock_guard lock(mutex_);
-    auto forget = connection_->prepare("DELETE FROM stripe_events WHERE id = ?1");
-    if (!forget)
-        return fail(forget.error());
-    return forget->bind(1, event_id).run();
+    return write([&](outbox::sqlite::Connection& connection) -> Result<void> {
+        auto forget = connection.prepare("DELETE FROM stripe_events WHERE id = ?1");
+        if (!forget)
+            return fail(forget.error());
+        return forget->bind(1, event_id).run();
+    });
 }
 
 Result<std::vector<StripeEventRecord>> SqliteStripeWebhookLedger::events_where(
     std::string_view condition, const std::string& value) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(reader_mutex_);
     auto query =
-        connection_->prepare("SELECT " + std::string(event_columns) + " FROM stripe_events WHERE " +
-                             std::string(condition) + " ORDER BY created, id");
+        reader_->prepare("SELECT " + std::string(event_columns) + " FROM stripe_events WHERE " +
+                         std::string(condition) + " ORDER BY created, id");
     if (!query)
         return fail(query.error());
     query->bind(1, value);
@@ -219,51 +240,42 @@ Result<std::vector<StripeEventRecord>> SqliteStripeWebhookLedger::pending_for_cu
     return events_where("customer_id = ?1 AND status = 'pending_customer'", customer_id);
 }
 
-Result<std::optional<SubscriptionState>> SqliteStripeWebhookLedger::load_subscription(
-    const std::string& id) {
-    auto query = connection_->prepare(
-        "SELECT last_created, deleted FROM stripe_subscriptions WHERE id = ?1");
-    if (!query)
-        return fail(query.error());
-    query->bind(1, id);
-    return first_row<SubscriptionState>(*query, [](const Statement& row) {
-        return SubscriptionState{row.integer(0), row.integer(1) != 0};
-    });
-}
-
 Result<bool> SqliteStripeWebhookLedger::advance_subscription(const std::string& subscription_id,
                                                              std::int64_t created, bool deletes) {
-    std::lock_guard lock(mutex_);
     bool admitted = false;
-    auto done = immediate_transaction(*connection_, [&]() -> Result<void> {
-        auto state = load_subscription(subscription_id);
+    // Read and written in one unit of the writer's IMMEDIATE transaction: no other delivery of
+    // this subscription's events can come between the two.
+    auto written = write([&](outbox::sqlite::Connection& connection) -> Result<void> {
+        admitted = false;
+        auto state = load_subscription(connection, subscription_id);
         if (!state)
             return fail(state.error());
         SubscriptionState next = state->value_or(SubscriptionState{});
-        admitted = next.admits(created, deletes);
-        if (!admitted)
+        if (!next.admits(created, deletes))
             return {};
         next.last_created = std::max(next.last_created, created);
         next.deleted = next.deleted || deletes;
-        auto save = connection_->prepare(
+        auto save = connection.prepare(
             "INSERT INTO stripe_subscriptions (id, last_created, deleted) VALUES (?1, ?2, ?3) "
             "ON CONFLICT (id) DO UPDATE SET last_created = ?2, deleted = ?3");
         if (!save)
             return fail(save.error());
-        return save->bind(1, subscription_id)
-            .bind(2, next.last_created)
-            .bind(3, std::int64_t{next.deleted})
-            .run();
+        auto saved = save->bind(1, subscription_id)
+                         .bind(2, next.last_created)
+                         .bind(3, std::int64_t{next.deleted})
+                         .run();
+        admitted = bool(saved);
+        return saved;
     });
-    if (!done)
-        return fail(done.error());
+    if (!written)
+        return fail(written.error());
     return admitted;
 }
 
 Result<std::optional<SubscriptionState>> SqliteStripeWebhookLedger::subscription(
     const std::string& subscription_id) {
-    std::lock_guard lock(mutex_);
-    return load_subscription(subscription_id);
+    std::lock_guard lock(reader_mutex_);
+    return load_subscription(*reader_, subscription_id);
 }
 
 }  // namespace txmail::service

@@ -1,10 +1,11 @@
 // The StripeWebhookLedger in the outbox's SQLite file (tables stripe_webhook_requests,
-// stripe_events, stripe_subscriptions: migration 3 in outbox/sqlite/migrations.cpp, applied by
-// outbox::open_store). One connection behind a mutex; the event claim is one INSERT ... ON
-// CONFLICT and the subscription step one IMMEDIATE transaction, so they hold across processes
-// sharing the file too. Errors carry SQLite's message.
-// Commits use synchronous=NORMAL (why: open() in the .cpp): they become durable with the email's
-// enqueue that follows them; only an event kept for an unknown customer is synced on its own.
+// stripe_events, stripe_subscriptions: migration 3 in outbox/sqlite/migrations.cpp). Writes go
+// through the file's shared writer (outbox/sqlite/shared_writer.h), in the same transactions as
+// the outbox's enqueues; reads use a connection of their own. The event claim is one INSERT ...
+// ON CONFLICT and the subscription step one read-and-write unit in the writer's IMMEDIATE
+// transaction, so they hold across processes sharing the file too. Errors carry SQLite's message.
+// Writes wait for their commit, not for the disk (why: open() in the .cpp): they become durable
+// with the sync that follows each batch; only an event kept for an unknown customer waits for it.
 // A power cut (not a crash) can lose the audit rows of the last requests that queued nothing.
 #pragma once
 
@@ -13,6 +14,7 @@
 #include <mutex>
 
 #include "txmail/outbox/sqlite/connection.h"
+#include "txmail/outbox/sqlite/shared_writer.h"
 #include "txmail/service/stripe_webhook_ledger.h"
 
 namespace txmail::service {
@@ -39,15 +41,18 @@ class SqliteStripeWebhookLedger final : public StripeWebhookLedger {
         const std::string& subscription_id) override;
 
   private:
-    explicit SqliteStripeWebhookLedger(std::unique_ptr<outbox::sqlite::Connection> connection)
-        : connection_(std::move(connection)) {}
+    using Await = outbox::sqlite::GroupCommit::Await;
+    using Work = outbox::sqlite::GroupCommit::Work;
+    SqliteStripeWebhookLedger(std::shared_ptr<outbox::sqlite::SharedWriter> writer,
+                              std::unique_ptr<outbox::sqlite::Connection> reader)
+        : writer_(std::move(writer)), reader_(std::move(reader)) {}
+    Result<void> write(const Work& work, Await await = Await::committed);
     Result<std::vector<StripeEventRecord>> events_where(std::string_view condition,
                                                         const std::string& value);
-    Result<std::optional<SubscriptionState>> load_subscription(const std::string& id);
-    Result<void> update_event(const StripeEventRecord& record);  // mutex_ held
 
-    std::mutex mutex_;
-    std::unique_ptr<outbox::sqlite::Connection> connection_;
+    std::shared_ptr<outbox::sqlite::SharedWriter> writer_;
+    std::mutex reader_mutex_;
+    std::unique_ptr<outbox::sqlite::Connection> reader_;
 };
 
 }  // namespace txmail::service

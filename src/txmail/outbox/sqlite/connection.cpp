@@ -181,6 +181,10 @@ Result<Statement> Connection::prepare(std::string_view sql) {
     return Statement(*this, cached->second.get());
 }
 
+std::filesystem::path Connection::wal_path() const {
+    return sqlite3_filename_wal(sqlite3_db_filename(db_, "main"));
+}
+
 std::int64_t Connection::changes() const {
     return sqlite3_changes64(db_);
 }

@@ -87,6 +87,8 @@ class Connection {
 
     std::int64_t changes() const;
     const std::filesystem::path& path() const { return path_; }
+    // The database's write-ahead log file, as SQLite names it.
+    std::filesystem::path wal_path() const;
     // The error for the last failed call, as "SQLite <what> failed on <file>: <message>".
     Error error(std::string_view what, int code) const;
 

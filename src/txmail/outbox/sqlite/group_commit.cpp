@@ -17,53 +17,109 @@ Result<void> run_statement(Connection& connection, std::string_view sql) {
 }  // namespace
 
 GroupCommit::GroupCommit(Connection& connection, Options options)
-    : connection_(connection), options_(options) {
+    : connection_(connection), wal_(connection.wal_path()), options_(options) {
     options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
+    writer_ = std::thread([this] { write_loop(); });
+    syncer_ = std::thread([this] { sync_loop(); });
 }
 
-Result<void> GroupCommit::run(const Work& work) {
-    Item item{&work, {}};
+GroupCommit::~GroupCommit() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    work_queued_.notify_one();
+    writer_.join();  // the writer empties the queue before it stops, then tells the syncer
+    syncer_.join();
+}
+
+Result<void> GroupCommit::run(const Work& work, Await await) {
+    auto item = std::make_shared<Item>();
+    item->work = &work;
+    item->await = await;
     std::unique_lock lock(mutex_);
-    queue_.push_back(&item);
-    if (leader_gathering_ && queue_.size() >= last_round_)
-        arrived_.notify_one();
-    while (!item.done) {
-        if (leader_active_) {
-            finished_.wait(lock);
-            continue;
+    queue_.push_back(item);
+    // A busy writer takes the queue when it is done: waking it costs a system call for nothing.
+    if (writer_idle_)
+        work_queued_.notify_one();
+    item->finished.wait(lock, [&] { return item->done; });
+    return std::move(item->result);
+}
+
+void GroupCommit::write_loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        writer_idle_ = true;
+        work_queued_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+        writer_idle_ = false;
+        if (queue_.empty()) {
+            writer_done_ = true;  // stopping, and nothing left to write
+            committed_.notify_one();
+            return;
         }
-        // Lead one batch: the oldest queued items, which include ours unless the queue is longer
-        // than max_batch (then we lead again, or a later leader takes ours).
-        leader_active_ = true;
-        gather(lock);
         const auto take = std::min(queue_.size(), options_.max_batch);
-        std::vector<Item*> batch(queue_.begin(),
-                                 queue_.begin() + static_cast<std::ptrdiff_t>(take));
+        Batch batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
         queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
         lock.unlock();
-        const auto started = std::chrono::steady_clock::now();
-        write_batch(batch);
-        const auto took = std::chrono::steady_clock::now() - started;
+        const bool committed = write_batch(batch);
         lock.lock();
-        for (Item* done : batch)
-            done->done = true;
         ++transactions_;
-        last_commit_ = took;
-        last_round_ = std::min(batch.size() + queue_.size(), options_.max_batch);
-        leader_active_ = false;
-        finished_.notify_all();
+        if (!committed) {
+            finish(batch, lock);  // nothing of it is kept: no sync to wait for
+            continue;
+        }
+        if (!options_.pipelined_sync) {
+            lock.unlock();
+            sync(batch);
+            lock.lock();
+            finish(batch, lock);
+            continue;
+        }
+        Batch answered_now;
+        for (auto& item : batch)
+            (item->await == Await::committed ? answered_now : unsynced_).push_back(item);
+        sync_due_ = true;
+        // Synced even when nobody waits for it, so that a committed-only write is durable a
+        // moment later, as the Await says.
+        committed_.notify_one();
+        if (!answered_now.empty())
+            finish(answered_now, lock);
     }
-    return std::move(item.result);
 }
 
-void GroupCommit::gather(std::unique_lock<std::mutex>& lock) {
-    if (queue_.size() >= last_round_)
-        return;
-    const auto wait =
-        std::min<std::chrono::steady_clock::duration>(last_commit_, options_.max_gather_wait);
-    leader_gathering_ = true;
-    arrived_.wait_for(lock, wait, [&] { return queue_.size() >= last_round_; });
-    leader_gathering_ = false;
+void GroupCommit::sync_loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        committed_.wait(lock, [&] { return sync_due_ || writer_done_; });
+        if (!sync_due_)
+            return;
+        sync_due_ = false;
+        // Every batch here committed before this sync begins, so the one sync covers them all.
+        Batch batch = std::move(unsynced_);
+        unsynced_.clear();
+        lock.unlock();
+        sync(batch);
+        lock.lock();
+        finish(batch, lock);
+    }
+}
+
+void GroupCommit::sync(const Batch& batch) {
+    if (auto synced = options_.sync ? options_.sync() : wal_.sync(); !synced)
+        for (const auto& item : batch)
+            if (item->result)
+                item->result = fail(synced.error());
+}
+
+// Marks the batch done and wakes each caller. The shared_ptrs keep every item alive until its
+// notify, even if its caller has seen `done` and returned meanwhile.
+void GroupCommit::finish(const Batch& batch, std::unique_lock<std::mutex>& lock) {
+    for (const auto& item : batch)
+        item->done = true;
+    lock.unlock();
+    for (const auto& item : batch)
+        item->finished.notify_one();
+    lock.lock();
 }
 
 Result<void> GroupCommit::run_work(const Work& work) {
@@ -76,30 +132,30 @@ Result<void> GroupCommit::run_work(const Work& work) {
     }
 }
 
-void GroupCommit::write_batch(const std::vector<Item*>& batch) {
+bool GroupCommit::write_batch(const Batch& batch) {
     auto fail_all = [&](const Error& error) {
-        for (Item* item : batch)
+        for (const auto& item : batch)
             if (item->result)
                 item->result = fail(error);
     };
     if (auto begun = run_statement(connection_, "BEGIN IMMEDIATE"); !begun) {
         fail_all(begun.error());
-        return;
+        return false;
     }
     // A lone item needs no savepoint: the transaction is one.
     const bool alone = batch.size() == 1;
-    for (Item* item : batch) {
+    for (const auto& item : batch) {
         if (auto saved = alone ? Result<void>{} : run_statement(connection_, "SAVEPOINT work");
             !saved) {
             (void)run_statement(connection_, "ROLLBACK");
             fail_all(saved.error());
-            return;
+            return false;
         }
         item->result = run_work(*item->work);
         if (alone) {
             if (!item->result) {
                 (void)run_statement(connection_, "ROLLBACK");
-                return;
+                return false;
             }
             continue;
         }
@@ -111,13 +167,15 @@ void GroupCommit::write_batch(const std::vector<Item*>& batch) {
             // The transaction is in an unknown state: give it all up.
             (void)run_statement(connection_, "ROLLBACK");
             fail_all(closed.error());
-            return;
+            return false;
         }
     }
     if (auto committed = run_statement(connection_, "COMMIT"); !committed) {
         (void)run_statement(connection_, "ROLLBACK");
         fail_all(committed.error());
+        return false;
     }
+    return true;
 }
 
 std::uint64_t GroupCommit::transactions() const {

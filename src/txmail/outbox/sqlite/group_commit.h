@@ -1,48 +1,74 @@
 // Group commit: concurrent writers share one transaction, and so one fsync of the WAL, instead of
 // paying one each (the technique databases use for their logs).
 //
-// A caller hands run() its work: a function that writes through the connection. The first caller
-// to find no batch in flight becomes the leader: it takes every work item queued so far (up to
-// max_batch), runs them in one BEGIN IMMEDIATE transaction, each inside its own savepoint, and
-// commits; then it wakes the others and returns. Callers that arrive during a commit queue up and
-// go out together in the next one. run() returns only once its work is committed (durable, with
-// synchronous=FULL), or with the error that stopped it:
+// A caller hands run() its work: a function that writes through the connection. One writer
+// thread takes every work item queued so far (up to max_batch), runs them in one BEGIN IMMEDIATE
+// transaction, each inside its own savepoint, and commits; while it does, new callers queue up
+// and go out together in the next batch. run() returns only once its work is committed and
+// synced (it survives a power cut), or with the error that stopped it:
 // - a work item that fails is rolled back to its savepoint; only its caller sees the error and
 //   the others still commit;
-// - a failed BEGIN or COMMIT fails every caller in the batch, and nothing of it is kept.
-// Work runs on the leader's thread while its own caller waits, so it may capture by reference.
-// max_batch = 1 gives the naive baseline (one transaction and fsync per caller).
+// - a failed BEGIN or COMMIT fails every caller in the batch, and nothing of it is kept;
+// - a failed fsync fails every caller in the batches it was to make durable: their rows are
+//   committed, but whether they would survive a power cut is unknown.
+// Work runs on the writer thread while its caller waits, so it may capture by reference.
+// max_batch = 1 without pipelined_sync gives the naive baseline (one transaction and fsync per
+// caller).
 //
-// Gathering (as PostgreSQL's commit_delay): without it, N steady producers split into two halves
-// that take turns, since the callers of one commit are still waking up when the next leader
-// starts. So a leader first waits, at most as long as the last commit took (and never over
-// max_gather_wait), until as many callers are queued as took part in the last round (its batch
-// plus those that queued meanwhile). A lone caller never waits: it was the whole last round.
+// Pipelined sync: the fsync is the longest part of a commit, and SQLite holds its write lock
+// through it when synchronous=FULL. So the connection commits with synchronous=NORMAL (open it
+// with durable_commits = false; FULL works too, at the cost of a second sync) and a second
+// thread syncs the WAL once COMMIT has returned, while the writer already writes the next batch.
+// A batch is answered only after a sync that began after its COMMIT, which covers every frame
+// written before it. Other connections can read a committed batch before its sync ends (the
+// dispatcher may send a message whose enqueue is still being synced); a power cut in that window
+// loses a row whose caller was never answered: a retry, never a silent loss.
+//
+// Why dedicated threads rather than a leader chosen among the callers: on two busy cores, handing
+// the write lock from one caller thread to the next cost as long again as writing a batch (the
+// next leader waits to be scheduled), and a leader that also synced held its own caller back.
 #pragma once
 
-#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "txmail/outbox/sqlite/connection.h"
+#include "txmail/outbox/sqlite/wal_file.h"
 
 namespace txmail::outbox::sqlite {
 
 class GroupCommit {
   public:
     using Work = std::function<Result<void>(Connection&)>;
+    // What run() waits for before it returns.
+    enum class Await {
+        durable,    // committed and synced: it survives a power cut
+        committed,  // committed: it survives a crash of the process; the sync that follows at
+                    // once (or the next durable caller's) makes it survive a power cut too
+    };
     struct Options {
         std::size_t max_batch = 512;  // bounds how long one commit holds the write lock
-        std::chrono::microseconds max_gather_wait{2000};
+        // false: the writer syncs each batch itself before it writes the next (with
+        // max_batch = 1, the naive baseline: one transaction and one fsync per caller).
+        bool pipelined_sync = true;
+        // How a committed batch is made durable; empty: fdatasync of the connection's WAL.
+        // Tests hold it or make it fail to watch the pipeline.
+        std::function<Result<void>()> sync;
     };
 
-    // `connection` is used only by the current leader; nothing else may write through it.
+    // `connection` is used only by the writer thread from here on; nothing else may write
+    // through it while the GroupCommit lives.
     GroupCommit(Connection& connection, Options options);
+    ~GroupCommit();  // writes and syncs what is queued, then stops its threads
+    GroupCommit(const GroupCommit&) = delete;
+    GroupCommit& operator=(const GroupCommit&) = delete;
 
-    Result<void> run(const Work& work);
+    Result<void> run(const Work& work, Await await = Await::durable);
 
     std::uint64_t transactions() const;  // batches written (committed or failed) so far
     std::size_t waiting() const;         // work items queued for the next batch
@@ -50,25 +76,35 @@ class GroupCommit {
   private:
     struct Item {
         const Work* work;
+        Await await;
         Result<void> result;
         bool done = false;
+        std::condition_variable finished;  // its caller alone waits on it
     };
+    using Batch = std::vector<std::shared_ptr<Item>>;
 
-    void gather(std::unique_lock<std::mutex>& lock);
-    void write_batch(const std::vector<Item*>& batch);
+    void write_loop();
+    void sync_loop();
+    bool write_batch(const Batch& batch);     // true: committed, the WAL needs a sync
     Result<void> run_work(const Work& work);  // exceptions become errors
+    void sync(const Batch& batch);            // a failed sync fails every caller in the batch
+    void finish(const Batch& batch, std::unique_lock<std::mutex>& lock);
 
     Connection& connection_;
+    WalFile wal_;
     Options options_;
     mutable std::mutex mutex_;
-    std::condition_variable finished_;
-    std::condition_variable arrived_;  // a gathering leader waits on it
-    std::vector<Item*> queue_;
-    bool leader_active_ = false;
-    bool leader_gathering_ = false;
-    std::size_t last_round_ = 1;  // callers in the last round: what a leader gathers for
-    std::chrono::steady_clock::duration last_commit_{};
+    std::condition_variable work_queued_;  // the writer waits on it
+    std::condition_variable committed_;    // the syncer waits on it
+    Batch queue_;
+    Batch unsynced_;         // committed, their callers waiting for the next sync
+    bool sync_due_ = false;  // a batch committed since the last sync began
+    bool writer_idle_ = false;
+    bool stopping_ = false;
+    bool writer_done_ = false;  // the syncer stops once it has synced what is left
     std::uint64_t transactions_ = 0;
+    std::thread writer_;
+    std::thread syncer_;
 };
 
 }  // namespace txmail::outbox::sqlite

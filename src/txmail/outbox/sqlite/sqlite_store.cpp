@@ -61,24 +61,21 @@ std::string select_messages(std::string_view rest) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader,
-                         GroupCommit::Options commit_options)
-    : writer_(std::move(writer)), commits_(*writer_, commit_options), reader_(std::move(reader)) {}
+SqliteStore::SqliteStore(std::shared_ptr<SharedWriter> writer, std::unique_ptr<Connection> reader)
+    : writer_(std::move(writer)), commits_(writer_->commits), reader_(std::move(reader)) {}
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& path,
                                                        const SqliteOptions& options) {
-    const Connection::Options connection_options{options.busy_timeout};
-    auto writer = Connection::open(path, connection_options);
+    const GroupCommit::Options commits =
+        options.group_commit ? GroupCommit::Options{.max_batch = options.max_batch}
+                             : GroupCommit::Options{.max_batch = 1, .pipelined_sync = false};
+    auto writer = shared_writer(path, options.busy_timeout, commits);
     if (!writer)
         return fail(writer.error());
-    if (auto migrated = migrate(**writer); !migrated)
-        return fail(migrated.error());
-    auto reader = Connection::open(path, connection_options);
+    auto reader = Connection::open(path, {options.busy_timeout});
     if (!reader)
         return fail(reader.error());
-    GroupCommit::Options commit_options{options.group_commit ? options.max_batch : 1};
-    return std::unique_ptr<SqliteStore>(
-        new SqliteStore(std::move(*writer), std::move(*reader), commit_options));
+    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*writer), std::move(*reader)));
 }
 
 Result<Enqueued> SqliteStore::enqueue(const NewMessage& message) {

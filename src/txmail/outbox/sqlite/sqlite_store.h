@@ -1,11 +1,12 @@
-// The SQLite Store, txmail's default outbox: one file, WAL, synchronous=FULL.
+// The SQLite Store, txmail's default outbox: one file, WAL, every commit synced before it is
+// answered (by the group commit, which syncs the WAL itself).
 //
-// Every write (enqueue, lease, complete, operator actions, pauses) goes through one writer
-// connection by way of group commit (group_commit.h), so concurrent callers share transactions
-// and fsyncs; reads use a second connection and see the last commit (WAL snapshot). Writers take
-// the lock with BEGIN IMMEDIATE and wait up to the busy timeout, so several processes (a CLI
-// beside `txmail serve`) can use one file; lease_due reads and updates in one such transaction,
-// so two processes never lease the same row.
+// Every write (enqueue, lease, complete, operator actions, pauses) goes through the file's one
+// writer in this process by way of group commit (shared_writer.h, group_commit.h), so concurrent
+// callers share transactions and fsyncs; reads use a second connection and see the last commit (WAL
+// snapshot). Writers take the lock with BEGIN IMMEDIATE and wait up to the busy timeout, so several
+// processes (a CLI beside `txmail serve`) can use one file; lease_due reads and updates in one such
+// transaction, so two processes never lease the same row.
 #pragma once
 
 #include <filesystem>
@@ -13,13 +14,14 @@
 #include <mutex>
 
 #include "txmail/outbox/sqlite/connection.h"
-#include "txmail/outbox/sqlite/group_commit.h"
+#include "txmail/outbox/sqlite/shared_writer.h"
 #include "txmail/outbox/store.h"
 
 namespace txmail::outbox::sqlite {
 
 struct SqliteOptions {
-    bool group_commit = true;  // false: one transaction and fsync per write (benchmark baseline)
+    bool group_commit = true;  // false: one transaction and fsync per write, in turn (benchmark
+                               // baseline)
     std::size_t max_batch = 512;
     std::chrono::milliseconds busy_timeout{30'000};
 };
@@ -55,11 +57,10 @@ class SqliteStore final : public Store {
     std::uint64_t transactions() const { return commits_.transactions(); }  // for the benchmark
 
   private:
-    SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader,
-                GroupCommit::Options commit_options);
+    SqliteStore(std::shared_ptr<SharedWriter> writer, std::unique_ptr<Connection> reader);
 
-    std::unique_ptr<Connection> writer_;
-    GroupCommit commits_;
+    std::shared_ptr<SharedWriter> writer_;
+    GroupCommit& commits_;
     std::mutex reader_mutex_;
     std::unique_ptr<Connection> reader_;
 };
