@@ -183,18 +183,26 @@ bool Dispatcher::lease_and_send(Worker& worker) {
     excluded.merge(limiter_.blocked(now));
     // Under a rate limit a worker holds one message at a time: a token is for one send, and a
     // message must not wait in a worker's hands while a higher-priority one is queued.
-    const std::size_t max = limiter_.limits().messages_per_second ? 1 : options_.batch;
+    const bool paced = limiter_.limits().messages_per_second.has_value();
+    const std::size_t max = paced ? 1 : options_.batch;
+    std::unique_lock pacing(pacing_, std::defer_lock);
+    if (paced)
+        pacing.lock();
     auto leased = store_.lease_due(worker.id, now, options_.lease_for, max, excluded);
     if (!leased) {
         spdlog::error("outbox: worker {} cannot lease: {}", worker.id, leased.error().describe());
         if (once_)
             return false;
+        if (pacing.owns_lock())
+            pacing.unlock();
         wait_for_work(seen, now, true);
         return true;
     }
     if (leased->empty()) {
         if (once_ && limiter_.blocked(now).empty())
             return false;
+        if (pacing.owns_lock())
+            pacing.unlock();
         wait_for_work(seen, now, !excluded.empty());
         return true;
     }
@@ -204,7 +212,7 @@ bool Dispatcher::lease_and_send(Worker& worker) {
         if (should_stop())
             release(worker, message, "the dispatcher is stopping");
         else
-            handle(worker, message);
+            handle(worker, message, pacing);
     }
     return true;
 }
@@ -227,7 +235,8 @@ void Dispatcher::wait_for_work(std::uint64_t seen, TimePoint now, bool excluded_
     wake_.wait_for(lock, deadline - now, [&] { return should_stop() || generation_ != seen; });
 }
 
-void Dispatcher::handle(Worker& worker, const StoredMessage& message) {
+void Dispatcher::handle(Worker& worker, const StoredMessage& message,
+                        std::unique_lock<std::mutex>& pacing) {
     const std::string& sender = message.message.envelope.sender;
     const TimePoint now = time_.now();
     if (!limiter_.try_acquire(sender, now).granted) {
@@ -239,6 +248,8 @@ void Dispatcher::handle(Worker& worker, const StoredMessage& message) {
         release(worker, message, "sender paused");
         return;
     }
+    if (pacing.owns_lock())
+        pacing.unlock();
     try {
         send(worker, message);
     } catch (const std::exception& e) {

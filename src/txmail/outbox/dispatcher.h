@@ -90,7 +90,9 @@ class Dispatcher {
     struct Worker;
     void run(Worker& worker);
     bool lease_and_send(Worker& worker);  // false: nothing could be leased
-    void handle(Worker& worker, const StoredMessage& message);
+    // `pacing` (held under a rate limit) is let go once the message has its token, before the
+    // send.
+    void handle(Worker& worker, const StoredMessage& message, std::unique_lock<std::mutex>& pacing);
     void send(Worker& worker, const StoredMessage& message);
     void release(Worker& worker, const StoredMessage& message, const std::string& why);
     void record(Worker& worker, const StoredMessage& message, const Attempt& attempt,
@@ -119,6 +121,11 @@ class Dispatcher {
     std::atomic<bool> stopping_{false};
     std::atomic<int> active_{0};
     bool once_ = false;
+    // Under a rate limit one worker at a time leases and takes a token: two workers leasing at
+    // once took the two most urgent messages and raced for the one token, and when the less
+    // urgent one won, the urgent one went back to wait for the next token (a password-change
+    // mail sent after ticker alerts queued before it).
+    std::mutex pacing_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::uint64_t generation_ = 0;  // bumped by notify(); guarded by mutex_

@@ -2,7 +2,6 @@
 
 #include "txmail/outbox/lifecycle.h"
 #include "txmail/service/sqlite_rows.h"
-#include "txmail/service/sqlite_transaction.h"
 
 namespace txmail::service {
 namespace {
@@ -19,20 +18,11 @@ Contact read_contact(const outbox::sqlite::Statement& row) {
                    outbox::from_unix_ms(row.integer(5))};
 }
 
-}  // namespace
-
-Result<std::unique_ptr<SqliteContactStore>> SqliteContactStore::open(
-    const std::filesystem::path& path) {
-    auto connection = outbox::sqlite::Connection::open(path);
-    if (!connection)
-        return fail(connection.error());
-    return std::unique_ptr<SqliteContactStore>(new SqliteContactStore(std::move(*connection)));
-}
-
-Result<void> SqliteContactStore::customer_free_for(const std::string& customer_id,
-                                                   const std::string& user_id) {
+// The error when customer_id belongs to a contact other than user_id.
+Result<void> customer_free_for(outbox::sqlite::Connection& connection,
+                               const std::string& customer_id, const std::string& user_id) {
     auto owner =
-        connection_->prepare("SELECT id FROM users WHERE stripe_customer_id = ?1 AND id <> ?2");
+        connection.prepare("SELECT id FROM users WHERE stripe_customer_id = ?1 AND id <> ?2");
     if (!owner)
         return fail(owner.error());
     auto row = owner->bind(1, customer_id).bind(2, user_id).step();
@@ -45,26 +35,48 @@ Result<void> SqliteContactStore::customer_free_for(const std::string& customer_i
     return {};
 }
 
+Result<bool> user_exists(outbox::sqlite::Connection& connection, const std::string& id) {
+    auto exists = connection.prepare("SELECT 1 FROM users WHERE id = ?1");
+    if (!exists)
+        return fail(exists.error());
+    return exists->bind(1, id).step();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteContactStore>> SqliteContactStore::open(
+    const std::filesystem::path& path) {
+    auto writer = outbox::sqlite::shared_writer(path, std::chrono::seconds(30), {});
+    if (!writer)
+        return fail(writer.error());
+    auto reader = outbox::sqlite::Connection::open(path);
+    if (!reader)
+        return fail(reader.error());
+    return std::unique_ptr<SqliteContactStore>(
+        new SqliteContactStore(std::move(*writer), std::move(*reader)));
+}
+
+Result<void> SqliteContactStore::write(const outbox::sqlite::GroupCommit::Work& work) {
+    return writer_->commits.run(work);
+}
+
 Result<bool> SqliteContactStore::upsert(const Contact& contact) {
-    std::lock_guard lock(mutex_);
     bool created = false;
-    auto done = immediate_transaction(*connection_, [&]() -> Result<void> {
+    auto done = write([&](outbox::sqlite::Connection& connection) -> Result<void> {
         if (contact.stripe_customer_id)
-            if (auto free = customer_free_for(*contact.stripe_customer_id, contact.id); !free)
+            if (auto free = customer_free_for(connection, *contact.stripe_customer_id, contact.id);
+                !free)
                 return free;
-        auto upsert = connection_->prepare(
+        auto exists = user_exists(connection, contact.id);
+        if (!exists)
+            return fail(exists.error());
+        created = !*exists;
+        auto upsert = connection.prepare(
             "INSERT INTO users (id, email, name, stripe_customer_id, created_at, updated_at) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (id) DO UPDATE SET email = ?2, "
             "name = ?3, stripe_customer_id = ?4, updated_at = ?5");
         if (!upsert)
             return fail(upsert.error());
-        auto exists = connection_->prepare("SELECT 1 FROM users WHERE id = ?1");
-        if (!exists)
-            return fail(exists.error());
-        auto seen = exists->bind(1, contact.id).step();
-        if (!seen)
-            return fail(seen.error());
-        created = !*seen;
         return upsert->bind(1, contact.id)
             .bind(2, contact.email)
             .bind(3, contact.name)
@@ -79,10 +91,9 @@ Result<bool> SqliteContactStore::upsert(const Contact& contact) {
 
 Result<std::optional<Contact>> SqliteContactStore::first_where(std::string_view condition,
                                                                const std::string& value) {
-    std::lock_guard lock(mutex_);
-    auto query =
-        connection_->prepare("SELECT " + std::string(contact_columns) + " FROM users WHERE " +
-                             std::string(condition) + " ORDER BY id LIMIT 1");
+    std::lock_guard lock(reader_mutex_);
+    auto query = reader_->prepare("SELECT " + std::string(contact_columns) + " FROM users WHERE " +
+                                  std::string(condition) + " ORDER BY id LIMIT 1");
     if (!query)
         return fail(query.error());
     query->bind(1, value);
@@ -105,11 +116,10 @@ Result<std::optional<Contact>> SqliteContactStore::by_email(const std::string& e
 
 Result<void> SqliteContactStore::link_stripe_customer(const std::string& user_id,
                                                       const std::string& customer_id) {
-    std::lock_guard lock(mutex_);
-    return immediate_transaction(*connection_, [&]() -> Result<void> {
-        if (auto free = customer_free_for(customer_id, user_id); !free)
+    return write([&](outbox::sqlite::Connection& connection) -> Result<void> {
+        if (auto free = customer_free_for(connection, customer_id, user_id); !free)
             return free;
-        auto link = connection_->prepare(
+        auto link = connection.prepare(
             "UPDATE users SET stripe_customer_id = ?2, updated_at = ?3 WHERE id = ?1");
         if (!link)
             return fail(link.error());
@@ -119,41 +129,42 @@ Result<void> SqliteContactStore::link_stripe_customer(const std::string& user_id
                             .run();
             !done)
             return done;
-        if (connection_->changes() == 0)
+        if (connection.changes() == 0)
             return fail(Error::invalid("user_id", "no user with id " + user_id));
         return {};
     });
 }
 
 Result<bool> SqliteContactStore::remove(const std::string& id) {
-    std::lock_guard lock(mutex_);
-    auto statement = connection_->prepare("DELETE FROM users WHERE id = ?1");
-    if (!statement)
-        return fail(statement.error());
-    if (auto done = statement->bind(1, id).run(); !done)
+    bool removed = false;
+    auto done = write([&](outbox::sqlite::Connection& connection) -> Result<void> {
+        auto statement = connection.prepare("DELETE FROM users WHERE id = ?1");
+        if (!statement)
+            return fail(statement.error());
+        auto deleted = statement->bind(1, id).run();
+        removed = deleted && connection.changes() > 0;
+        return deleted;
+    });
+    if (!done)
         return fail(done.error());
-    return connection_->changes() > 0;
+    return removed;
 }
 
 Result<void> SqliteContactStore::set_watchlist(const std::string& user_id,
                                                const std::vector<std::string>& tickers) {
-    std::lock_guard lock(mutex_);
-    return immediate_transaction(*connection_, [&]() -> Result<void> {
-        auto exists = connection_->prepare("SELECT 1 FROM users WHERE id = ?1");
+    return write([&](outbox::sqlite::Connection& connection) -> Result<void> {
+        auto exists = user_exists(connection, user_id);
         if (!exists)
             return fail(exists.error());
-        auto seen = exists->bind(1, user_id).step();
-        if (!seen)
-            return fail(seen.error());
-        if (!*seen)
+        if (!*exists)
             return fail(Error::invalid("user_id", "no user with id " + user_id));
-        auto clear = connection_->prepare("DELETE FROM watchlist WHERE user_id = ?1");
+        auto clear = connection.prepare("DELETE FROM watchlist WHERE user_id = ?1");
         if (!clear)
             return fail(clear.error());
         if (auto done = clear->bind(1, user_id).run(); !done)
             return done;
         for (const std::string& ticker : tickers) {
-            auto insert = connection_->prepare(
+            auto insert = connection.prepare(
                 "INSERT OR IGNORE INTO watchlist (user_id, ticker) VALUES (?1, ?2)");
             if (!insert)
                 return fail(insert.error());
@@ -165,9 +176,9 @@ Result<void> SqliteContactStore::set_watchlist(const std::string& user_id,
 }
 
 Result<std::vector<std::string>> SqliteContactStore::watchlist(const std::string& user_id) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(reader_mutex_);
     auto query =
-        connection_->prepare("SELECT ticker FROM watchlist WHERE user_id = ?1 ORDER BY ticker");
+        reader_->prepare("SELECT ticker FROM watchlist WHERE user_id = ?1 ORDER BY ticker");
     if (!query)
         return fail(query.error());
     query->bind(1, user_id);
@@ -176,8 +187,8 @@ Result<std::vector<std::string>> SqliteContactStore::watchlist(const std::string
 }
 
 Result<std::vector<Contact>> SqliteContactStore::watchers(const std::string& ticker) {
-    std::lock_guard lock(mutex_);
-    auto query = connection_->prepare(
+    std::lock_guard lock(reader_mutex_);
+    auto query = reader_->prepare(
         "SELECT u.id, u.email, u.name, u.stripe_customer_id, u.created_at, u.updated_at "
         "FROM watchlist w JOIN users u ON u.id = w.user_id WHERE w.ticker = ?1 ORDER BY u.id");
     if (!query)
@@ -187,8 +198,8 @@ Result<std::vector<Contact>> SqliteContactStore::watchers(const std::string& tic
 }
 
 Result<void> SqliteContactStore::ping() {
-    std::lock_guard lock(mutex_);
-    auto query = connection_->prepare("SELECT count(*) FROM users WHERE 0");
+    std::lock_guard lock(reader_mutex_);
+    auto query = reader_->prepare("SELECT count(*) FROM users WHERE 0");
     if (!query)
         return fail(query.error());
     auto row = query->step();

@@ -1,6 +1,8 @@
 // The ContactStore in the outbox's SQLite file (tables users and watchlist, migration 2 in
-// outbox/sqlite/migrations.cpp, applied by outbox::open_store). One connection behind a mutex;
-// SQLite's busy timeout covers the outbox writer sharing the file. Errors carry SQLite's message.
+// outbox/sqlite/migrations.cpp). Writes go through the file's shared writer
+// (outbox/sqlite/shared_writer.h) and wait until they are durable; each read-check-write is one
+// unit of its IMMEDIATE transaction. Reads use a connection of their own behind a mutex. Errors
+// carry SQLite's message.
 #pragma once
 
 #include <filesystem>
@@ -9,6 +11,7 @@
 #include <mutex>
 
 #include "txmail/outbox/sqlite/connection.h"
+#include "txmail/outbox/sqlite/shared_writer.h"
 #include "txmail/service/contact_store.h"
 
 namespace txmail::service {
@@ -32,16 +35,17 @@ class SqliteContactStore final : public ContactStore {
     Result<void> ping() override;
 
   private:
-    explicit SqliteContactStore(std::unique_ptr<outbox::sqlite::Connection> connection)
-        : connection_(std::move(connection)) {}
-    // The error when customer_id belongs to a contact other than user_id. Caller holds mutex_.
-    Result<void> customer_free_for(const std::string& customer_id, const std::string& user_id);
+    SqliteContactStore(std::shared_ptr<outbox::sqlite::SharedWriter> writer,
+                       std::unique_ptr<outbox::sqlite::Connection> reader)
+        : writer_(std::move(writer)), reader_(std::move(reader)) {}
+    Result<void> write(const outbox::sqlite::GroupCommit::Work& work);
     // The first contact by id matching `condition` (SQL over users, one parameter ?1).
     Result<std::optional<Contact>> first_where(std::string_view condition,
                                                const std::string& value);
 
-    std::mutex mutex_;
-    std::unique_ptr<outbox::sqlite::Connection> connection_;
+    std::shared_ptr<outbox::sqlite::SharedWriter> writer_;
+    std::mutex reader_mutex_;
+    std::unique_ptr<outbox::sqlite::Connection> reader_;
 };
 
 }  // namespace txmail::service
