@@ -194,14 +194,31 @@ struct HeldSync {
     }
 };
 
-TEST_F(GroupCommitTest, TheNextBatchIsWrittenWhileTheLastOneIsBeingSynced) {
+TEST_F(GroupCommitTest, UnderLoadTheNextBatchIsWrittenWhileTheLastOneIsBeingSynced) {
     HeldSync held;
     GroupCommit group(*connection, {.sync = held.function()});
-    auto first = std::async(std::launch::async, [&] { return group.run(insert("first")); });
-    held.begun.wait(0);  // the first batch is committed and its sync has begun
-    auto second = group.run(insert("second"), GroupCommit::Await::committed);
-    EXPECT_TRUE(second) << "written and answered while the first batch is still syncing";
+    // The first batch is held open until a second caller has queued: the writer then has work
+    // waiting when it commits, so it hands the sync on and writes the next batch.
+    std::promise<void> release_work;
+    std::shared_future<void> work_released = release_work.get_future().share();
+    std::latch writing(1);
+    auto first = std::async(std::launch::async, [&] {
+        return group.run([&](Connection& c) -> Result<void> {
+            writing.count_down();
+            work_released.wait();
+            return insert("first")(c);
+        });
+    });
+    writing.wait();
+    auto second = std::async(std::launch::async, [&] {
+        return group.run(insert("second"), GroupCommit::Await::committed);
+    });
+    while (group.waiting() < 1)
+        std::this_thread::yield();
+    release_work.set_value();
+    EXPECT_TRUE(second.get()) << "written and answered while the first batch is still syncing";
     EXPECT_EQ(count_rows(), 2);
+    EXPECT_EQ(held.begun.load(), 1);
     EXPECT_EQ(first.wait_for(0s), std::future_status::timeout)
         << "a durable caller is not answered before its sync ends";
     held.release.set_value();
