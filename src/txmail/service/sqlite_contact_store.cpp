@@ -46,14 +46,10 @@ Result<bool> user_exists(outbox::sqlite::Connection& connection, const std::stri
 
 Result<std::unique_ptr<SqliteContactStore>> SqliteContactStore::open(
     const std::filesystem::path& path) {
-    auto writer = outbox::sqlite::shared_writer(path, std::chrono::seconds(30), {});
-    if (!writer)
-        return fail(writer.error());
-    auto reader = outbox::sqlite::Connection::open(path);
-    if (!reader)
-        return fail(reader.error());
-    return std::unique_ptr<SqliteContactStore>(
-        new SqliteContactStore(std::move(*writer), std::move(*reader)));
+    auto file = outbox::sqlite::open_store_file(path);
+    if (!file)
+        return fail(file.error());
+    return std::unique_ptr<SqliteContactStore>(new SqliteContactStore(std::move(*file)));
 }
 
 Result<void> SqliteContactStore::write(const outbox::sqlite::GroupCommit::Work& work) {

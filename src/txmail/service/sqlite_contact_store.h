@@ -35,9 +35,8 @@ class SqliteContactStore final : public ContactStore {
     Result<void> ping() override;
 
   private:
-    SqliteContactStore(std::shared_ptr<outbox::sqlite::SharedWriter> writer,
-                       std::unique_ptr<outbox::sqlite::Connection> reader)
-        : writer_(std::move(writer)), reader_(std::move(reader)) {}
+    explicit SqliteContactStore(outbox::sqlite::StoreFile file)
+        : writer_(std::move(file.writer)), reader_(std::move(file.reader)) {}
     Result<void> write(const outbox::sqlite::GroupCommit::Work& work);
     // The first contact by id matching `condition` (SQL over users, one parameter ?1).
     Result<std::optional<Contact>> first_where(std::string_view condition,

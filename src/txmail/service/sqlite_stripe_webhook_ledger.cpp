@@ -60,14 +60,11 @@ Result<std::optional<SubscriptionState>> load_subscription(outbox::sqlite::Conne
 
 Result<std::unique_ptr<SqliteStripeWebhookLedger>> SqliteStripeWebhookLedger::open(
     const std::filesystem::path& path) {
-    auto writer = outbox::sqlite::shared_writer(path, std::chrono::seconds(30), {});
-    if (!writer)
-        return fail(writer.error());
-    auto reader = outbox::sqlite::Connection::open(path);
-    if (!reader)
-        return fail(reader.error());
+    auto file = outbox::sqlite::open_store_file(path);
+    if (!file)
+        return fail(file.error());
     return std::unique_ptr<SqliteStripeWebhookLedger>(
-        new SqliteStripeWebhookLedger(std::move(*writer), std::move(*reader)));
+        new SqliteStripeWebhookLedger(std::move(*file)));
 }
 
 // The ledger's writes do not wait for the disk: a webhook made four fsyncs in a row (claim,

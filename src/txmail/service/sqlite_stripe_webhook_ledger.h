@@ -43,9 +43,8 @@ class SqliteStripeWebhookLedger final : public StripeWebhookLedger {
   private:
     using Await = outbox::sqlite::GroupCommit::Await;
     using Work = outbox::sqlite::GroupCommit::Work;
-    SqliteStripeWebhookLedger(std::shared_ptr<outbox::sqlite::SharedWriter> writer,
-                              std::unique_ptr<outbox::sqlite::Connection> reader)
-        : writer_(std::move(writer)), reader_(std::move(reader)) {}
+    explicit SqliteStripeWebhookLedger(outbox::sqlite::StoreFile file)
+        : writer_(std::move(file.writer)), reader_(std::move(file.reader)) {}
     Result<void> write(const Work& work, Await await = Await::committed);
     Result<std::vector<StripeEventRecord>> events_where(std::string_view condition,
                                                         const std::string& value);

@@ -39,4 +39,16 @@ Result<std::shared_ptr<SharedWriter>> shared_writer(const std::filesystem::path&
     return writer;
 }
 
+Result<StoreFile> open_store_file(const std::filesystem::path& path,
+                                  std::chrono::milliseconds busy_timeout,
+                                  GroupCommit::Options options) {
+    auto writer = shared_writer(path, busy_timeout, std::move(options));
+    if (!writer)
+        return fail(writer.error());
+    auto reader = Connection::open(path, {busy_timeout});
+    if (!reader)
+        return fail(reader.error());
+    return StoreFile{std::move(*writer), std::move(*reader)};
+}
+
 }  // namespace txmail::outbox::sqlite

@@ -30,4 +30,15 @@ Result<std::shared_ptr<SharedWriter>> shared_writer(const std::filesystem::path&
                                                     std::chrono::milliseconds busy_timeout,
                                                     GroupCommit::Options options);
 
+// What a store on the file holds: the shared writer for its writes, and a connection of its own
+// for its reads (in WAL mode a reader never waits for the writer).
+struct StoreFile {
+    std::shared_ptr<SharedWriter> writer;
+    std::unique_ptr<Connection> reader;
+};
+
+Result<StoreFile> open_store_file(const std::filesystem::path& path,
+                                  std::chrono::milliseconds busy_timeout = std::chrono::seconds(30),
+                                  GroupCommit::Options options = {});
+
 }  // namespace txmail::outbox::sqlite

@@ -61,21 +61,20 @@ std::string select_messages(std::string_view rest) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::shared_ptr<SharedWriter> writer, std::unique_ptr<Connection> reader)
-    : writer_(std::move(writer)), commits_(writer_->commits), reader_(std::move(reader)) {}
+SqliteStore::SqliteStore(StoreFile file)
+    : writer_(std::move(file.writer)),
+      commits_(writer_->commits),
+      reader_(std::move(file.reader)) {}
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& path,
                                                        const SqliteOptions& options) {
     const GroupCommit::Options commits =
         options.group_commit ? GroupCommit::Options{.max_batch = options.max_batch}
                              : GroupCommit::Options{.max_batch = 1, .pipelined_sync = false};
-    auto writer = shared_writer(path, options.busy_timeout, commits);
-    if (!writer)
-        return fail(writer.error());
-    auto reader = Connection::open(path, {options.busy_timeout});
-    if (!reader)
-        return fail(reader.error());
-    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*writer), std::move(*reader)));
+    auto file = open_store_file(path, options.busy_timeout, commits);
+    if (!file)
+        return fail(file.error());
+    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*file)));
 }
 
 Result<Enqueued> SqliteStore::enqueue(const NewMessage& message) {

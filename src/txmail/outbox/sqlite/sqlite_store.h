@@ -57,7 +57,7 @@ class SqliteStore final : public Store {
     std::uint64_t transactions() const { return commits_.transactions(); }  // for the benchmark
 
   private:
-    SqliteStore(std::shared_ptr<SharedWriter> writer, std::unique_ptr<Connection> reader);
+    explicit SqliteStore(StoreFile file);
 
     std::shared_ptr<SharedWriter> writer_;
     GroupCommit& commits_;
