@@ -132,18 +132,15 @@ Result<void> SqliteContactStore::link_stripe_customer(const std::string& user_id
 }
 
 Result<bool> SqliteContactStore::remove(const std::string& id) {
-    bool removed = false;
-    auto done = write([&](outbox::sqlite::Connection& connection) -> Result<void> {
-        auto statement = connection.prepare("DELETE FROM users WHERE id = ?1");
-        if (!statement)
-            return fail(statement.error());
-        auto deleted = statement->bind(1, id).run();
-        removed = deleted && connection.changes() > 0;
-        return deleted;
-    });
-    if (!done)
-        return fail(done.error());
-    return removed;
+    return changed_any(
+        writer_->commits,
+        [&](outbox::sqlite::Connection& connection) -> Result<void> {
+            auto statement = connection.prepare("DELETE FROM users WHERE id = ?1");
+            if (!statement)
+                return fail(statement.error());
+            return statement->bind(1, id).run();
+        },
+        outbox::sqlite::GroupCommit::Await::durable);
 }
 
 Result<void> SqliteContactStore::set_watchlist(const std::string& user_id,

@@ -1,12 +1,13 @@
 // Reading the rows of a prepared SQLite statement (outbox/sqlite/connection.h) into values with
-// a `read(const Statement&) -> T` function: every row, or the first one if any. Step errors come
-// back unchanged.
+// a `read(const Statement&) -> T` function: every row, or the first one if any; and a write whose
+// answer is whether it changed a row. Step errors come back unchanged.
 #pragma once
 
 #include <optional>
 #include <vector>
 
 #include "txmail/outbox/sqlite/connection.h"
+#include "txmail/outbox/sqlite/group_commit.h"
 
 namespace txmail::service {
 
@@ -31,6 +32,24 @@ Result<std::optional<T>> first_row(outbox::sqlite::Statement& query, Read read) 
     if (!*row)
         return std::optional<T>{};
     return std::optional<T>{read(query)};
+}
+
+// Runs `work`, whose last statement changes rows, through the file's group commit; true when that
+// statement changed at least one (a claim taken, a row deleted).
+inline Result<bool> changed_any(outbox::sqlite::GroupCommit& commits,
+                                const outbox::sqlite::GroupCommit::Work& work,
+                                outbox::sqlite::GroupCommit::Await await) {
+    bool changed = false;
+    auto written = commits.run(
+        [&](outbox::sqlite::Connection& connection) -> Result<void> {
+            auto done = work(connection);
+            changed = done && connection.changes() > 0;
+            return done;
+        },
+        await);
+    if (!written)
+        return fail(written.error());
+    return changed;
 }
 
 }  // namespace txmail::service

@@ -128,50 +128,45 @@ Result<std::vector<WebhookRequest>> SqliteStripeWebhookLedger::requests(
 Result<bool> SqliteStripeWebhookLedger::claim_event(const StripeEventRecord& record,
                                                     WebhookClock::time_point now,
                                                     WebhookClock::time_point stale_before) {
-    bool claimed = false;
-    auto written = write([&](outbox::sqlite::Connection& connection) -> Result<void> {
-        auto claim = connection.prepare(
-            "INSERT INTO stripe_events (id, type, created, customer_id, status, result, "
-            "message_ids, payload, claimed_at) VALUES (?1, ?2, ?3, ?4, 'processing', ?5, ?6, ?7, "
-            "?8) ON CONFLICT (id) DO UPDATE SET type = ?2, created = ?3, customer_id = ?4, "
-            "result = ?5, message_ids = ?6, payload = ?7, claimed_at = ?8 "
-            "WHERE status = 'processing' AND claimed_at < ?9");
-        if (!claim)
-            return fail(claim.error());
-        auto done = claim->bind(1, record.event_id)
-                        .bind(2, record.type)
-                        .bind(3, record.created)
-                        .bind(4, record.customer_id)
-                        .bind(5, record.result)
-                        .bind(6, ids_json(record.message_ids))
-                        .bind_blob(7, record.payload)
-                        .bind(8, outbox::to_unix_ms(now))
-                        .bind(9, outbox::to_unix_ms(stale_before))
-                        .run();
-        claimed = done && connection.changes() > 0;
-        return done;
-    });
-    if (!written)
-        return fail(written.error());
-    return claimed;
+    return changed_any(
+        writer_->commits,
+        [&](outbox::sqlite::Connection& connection) -> Result<void> {
+            auto claim = connection.prepare(
+                "INSERT INTO stripe_events (id, type, created, customer_id, status, result, "
+                "message_ids, payload, claimed_at) "
+                "VALUES (?1, ?2, ?3, ?4, 'processing', ?5, ?6, ?7, ?8) "
+                "ON CONFLICT (id) DO UPDATE SET type = ?2, created = ?3, customer_id = ?4, "
+                "result = ?5, message_ids = ?6, payload = ?7, claimed_at = ?8 "
+                "WHERE status = 'processing' AND claimed_at < ?9");
+            if (!claim)
+                return fail(claim.error());
+            return claim->bind(1, record.event_id)
+                .bind(2, record.type)
+                .bind(3, record.created)
+                .bind(4, record.customer_id)
+                .bind(5, record.result)
+                .bind(6, ids_json(record.message_ids))
+                .bind_blob(7, record.payload)
+                .bind(8, outbox::to_unix_ms(now))
+                .bind(9, outbox::to_unix_ms(stale_before))
+                .run();
+        },
+        Await::committed);
 }
 
 Result<bool> SqliteStripeWebhookLedger::claim_pending(const std::string& event_id,
                                                       WebhookClock::time_point now) {
-    bool claimed = false;
-    auto written = write([&](outbox::sqlite::Connection& connection) -> Result<void> {
-        auto claim = connection.prepare(
-            "UPDATE stripe_events SET status = 'processing', claimed_at = ?2 "
-            "WHERE id = ?1 AND status = 'pending_customer'");
-        if (!claim)
-            return fail(claim.error());
-        auto done = claim->bind(1, event_id).bind(2, outbox::to_unix_ms(now)).run();
-        claimed = done && connection.changes() > 0;
-        return done;
-    });
-    if (!written)
-        return fail(written.error());
-    return claimed;
+    return changed_any(
+        writer_->commits,
+        [&](outbox::sqlite::Connection& connection) -> Result<void> {
+            auto claim = connection.prepare(
+                "UPDATE stripe_events SET status = 'processing', claimed_at = ?2 "
+                "WHERE id = ?1 AND status = 'pending_customer'");
+            if (!claim)
+                return fail(claim.error());
+            return claim->bind(1, event_id).bind(2, outbox::to_unix_ms(now)).run();
+        },
+        Await::committed);
 }
 
 Result<void> SqliteStripeWebhookLedger::finish_event(const StripeEventRecord& record) {
