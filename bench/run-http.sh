@@ -4,13 +4,20 @@
 #   user-registered  txmail: POST /v1/events/user-registered {"user_id"} (queues `welcome`)
 #   webhook          txmail: POST /webhooks/stripe, a signed invoice.payment_failed
 # and two Django views for each: django-send (the original: renders and sends the email inside the
-# request, one SMTP connection per request) and django-row (only writes a row). All mail goes to
-# one postfix smtp-sink standing in for smtp.office365.com. txmail's dispatcher delivers what it
-# queues to the same sink during the run, so its sending competes for the same two cores; after
-# each txmail run the script waits until it has delivered the rest (reported), so that it never
-# sends during another server's run.
+# request, one SMTP connection per request) and django-row (only writes a row). Their mail goes to
+# one postfix smtp-sink standing in for smtp.office365.com. A third Django server, django-send-tls,
+# is the original as it really sent: the same send views on a second gunicorn (same settings), but
+# every email's connection does STARTTLS and AUTH LOGIN with an app password, as the original did
+# against smtp.office365.com:587, here to bench/tls_smtp_sink.py (aiosmtpd, self-signed
+# certificate, requires STARTTLS then AUTH, discards the mail). Plain-text smtp-sink leaves out
+# the handshake and the login, so django-send is a lower bound of the original's cost per email;
+# django-send-tls is closer (still loopback: no round trips to Microsoft), and its sink's CPU time
+# on the same cores is reported. txmail's dispatcher delivers what it queues to smtp-sink during
+# the run, so its sending competes for the same two cores; after each txmail run the script waits
+# until it has delivered the rest (reported), so that it never sends during another server's run.
 # Rounds interleave the servers; each run samples the RSS of every process of the server under
-# load. Prints medians and the ratios issue 7 aims at. Stripe events are distinct (a repeated id is
+# load (each gunicorn separately). Prints medians and the ratios issue 7 aims at, against
+# django-send and against django-send-tls. Stripe events are distinct (a repeated id is
 # a cheap duplicate) and signed just before each run (300 s tolerance).
 #
 # Usage: bench/run-http.sh [build dir, default build]
@@ -37,6 +44,10 @@ scripts/install-deps scripts/deps-bench.txt
 
 secret=whsec_benchmark_only
 token=benchmark-only-token
+# django-send-tls's login at its SMTP server: the original's mailbox and an app password (a
+# benchmark-only value, not a secret).
+smtp_login=noreply@boritrader.com
+smtp_password=benchmark-only-app-password
 user='1,zoe@example.com,Zoe Example,cus_TxmailFixture01'
 fixture=tests/fixtures/stripe/invoice.payment_failed.json
 # On disk by default, as deployed: every commit of both sides waits for fsync. DATABASE_DIR=/dev/shm
@@ -63,6 +74,13 @@ wait_until() {
     done
 }
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1"); }
+# idle PORT: no connection to the server on PORT is open (established, closing, being accepted),
+# from /proc/net/tcp (loopback IPv4) rather than ss, which needs iproute2.
+idle() {
+    awk -v port="$(printf '%04X' "$1")" 'NR > 1 { split($2, local, ":")
+        if (local[2] == port && ($4 == "01" || $4 == "03" || $4 == "08")) n++ }
+        END { exit n > 0 }' /proc/net/tcp
+}
 # Messages txmail still has to deliver (queued, being sent, or due again), from its /metrics.
 undelivered() {
     curl -s "$txmail_url/metrics" |
@@ -75,6 +93,14 @@ user_option=()
 /usr/sbin/smtp-sink "${user_option[@]}" -a "127.0.0.1:$sink_port" 1024 &
 pids+=($!)
 wait_until 5 listening "$sink_port" || { echo "smtp-sink did not start" >&2; exit 1; }
+# django-send-tls's mail server, on port 0: the real one comes from its "listening on" line.
+SMTP_PASSWORD=$smtp_password /usr/bin/python3 bench/tls_smtp_sink.py --login "$smtp_login" \
+    > "$work/tls-sink.out" 2> "$work/tls-sink.err" &
+tls_sink_pid=$!
+pids+=("$tls_sink_pid")
+wait_until 10 grep -q 'listening on' "$work/tls-sink.out" ||
+    { echo "tls_smtp_sink did not start:" >&2; cat "$work/tls-sink.err" >&2; exit 1; }
+tls_sink_port=$(sed -n 's/.*listening on 127\.0\.0\.1://p' "$work/tls-sink.out")
 
 # txmail serve: port 0, the real one comes from its "listening on" line.
 env -i PATH="$PATH" TXMAIL_ENV_FILE=/dev/null TXMAIL_LISTEN=127.0.0.1:0 \
@@ -93,20 +119,30 @@ curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $token" -H 'Content-Type:
     "$txmail_url/v1/users/$user_id"
 
 # The Django peer: tables, the same user, txmail's templates as Django templates; then gunicorn.
-django_port=$(free_port)
 export PYTHONPATH=$PWD/bench DJANGO_SETTINGS_MODULE=django_peer.settings
 export PEER_DATABASE=$work/django.sqlite3 PEER_TEMPLATE_DIR=$work/django-templates
 export PEER_EMAIL_PORT=$sink_port STRIPE_WEBHOOK_SECRET=$secret
 (cd "$work" && /usr/bin/python3 -m django_peer.prepare --txmail "$txmail" \
     --samples "$OLDPWD/tests/fixtures/notify/samples" --user "$user")
-/usr/bin/gunicorn --workers "$GUNICORN_WORKERS" --worker-class sync \
-    --bind "127.0.0.1:$django_port" --log-level warning django_peer.wsgi:application \
-    2> "$work/gunicorn.err" &
-django_pid=$!
-pids+=("$django_pid")
-wait_until 20 listening "$django_port" ||
-    { echo "gunicorn did not start:" >&2; cat "$work/gunicorn.err" >&2; exit 1; }
-django_url=http://127.0.0.1:$django_port
+# start_gunicorn LOG [VARIABLE=VALUE...]: the peer on a free port, with these settings on top of
+# the exported ones; sets gunicorn_pid (the master: its workers are its children) and gunicorn_url.
+start_gunicorn() {
+    local log=$1 port
+    shift
+    port=$(free_port)
+    env "$@" /usr/bin/gunicorn --workers "$GUNICORN_WORKERS" --worker-class sync \
+        --bind "127.0.0.1:$port" --log-level warning django_peer.wsgi:application 2> "$log" &
+    gunicorn_pid=$! gunicorn_url=http://127.0.0.1:$port
+    pids+=("$gunicorn_pid")
+    wait_until 20 listening "$port" ||
+        { echo "gunicorn did not start:" >&2; cat "$log" >&2; exit 1; }
+}
+start_gunicorn "$work/gunicorn.err"
+django_pid=$gunicorn_pid django_url=$gunicorn_url
+# The same views and settings, mailing as the original did: STARTTLS, then AUTH LOGIN.
+start_gunicorn "$work/gunicorn-tls.err" PEER_EMAIL_PORT="$tls_sink_port" PEER_EMAIL_USE_TLS=true \
+    PEER_EMAIL_HOST_USER="$smtp_login" PEER_EMAIL_HOST_PASSWORD="$smtp_password"
+django_tls_pid=$gunicorn_pid django_tls_url=$gunicorn_url
 
 echo "{\"user_id\":\"$user_id\"}" > "$work/user-registered.txt"
 # target SERVER TRIGGER: "URL PID" of the server under test.
@@ -116,6 +152,9 @@ target() {
         txmail/webhook) echo "$txmail_url/webhooks/stripe $txmail_pid" ;;
         django-send/user-registered) echo "$django_url/original/events/user-registered $django_pid" ;;
         django-send/webhook) echo "$django_url/original/webhooks/stripe $django_pid" ;;
+        django-send-tls/user-registered)
+            echo "$django_tls_url/original/events/user-registered $django_tls_pid" ;;
+        django-send-tls/webhook) echo "$django_tls_url/original/webhooks/stripe $django_tls_pid" ;;
         django-row/user-registered) echo "$django_url/row/events/user-registered $django_pid" ;;
         django-row/webhook) echo "$django_url/row/webhooks/stripe $django_pid" ;;
     esac
@@ -125,7 +164,8 @@ target() {
 triggers=(user-registered webhook)
 /usr/bin/python3 bench/stripe_payloads.py --fixture "$fixture" --secret "$secret" \
     --customer "$user_customer" --count 1 --tag check --out "$work/check.txt"
-for server in txmail django-send django-row; do
+servers=(txmail django-send django-send-tls django-row)
+for server in "${servers[@]}"; do
     for trigger in user-registered webhook; do
         read -r url _ <<< "$(target "$server" "$trigger")"
         if [ "$trigger" = webhook ]; then
@@ -151,13 +191,15 @@ idle=$(/usr/bin/python3 bench/rss_sampler.py --pid "$txmail_pid" --seconds 1)
 echo "idle txmail $idle" >> "$results"
 idle=$(/usr/bin/python3 bench/rss_sampler.py --pid "$django_pid" --seconds 1)
 echo "idle django $idle" >> "$results"
+idle=$(/usr/bin/python3 bench/rss_sampler.py --pid "$django_tls_pid" --seconds 1)
+echo "idle django-send-tls $idle" >> "$results"
 echo "load before: $(uptime)" >&2
 for round in $(seq "$ROUNDS"); do
     for trigger in "${triggers[@]}"; do
         requests=$work/user-registered.txt
         extra=()
         if [ "$trigger" = webhook ]; then
-            # One set per round for the three servers (txmail and Django keep separate
+            # One set per round for the four servers (txmail and Django keep separate
             # databases), signed now: the round lasts well under the 300 s tolerance.
             requests=$work/events.txt
             /usr/bin/python3 bench/stripe_payloads.py --fixture "$fixture" --secret "$secret" \
@@ -165,7 +207,7 @@ for round in $(seq "$ROUNDS"); do
                 --tag "round$round" --out "$requests"
             extra=(Stripe-Signature)
         fi
-        for server in txmail django-send django-row; do
+        for server in "${servers[@]}"; do
             read -r url pid <<< "$(target "$server" "$trigger")"
             [ "$server" = txmail ] && auth=(-H "Authorization: Bearer $token") || auth=()
             /usr/bin/python3 bench/rss_sampler.py --pid "$pid" --seconds "$SECONDS_PER_RUN" \
@@ -182,6 +224,13 @@ for round in $(seq "$ROUNDS"); do
                 backlog=$(undelivered) drain_started=$(date +%s%N)
                 until [ "$(undelivered)" = 0 ]; do sleep 0.2; done
                 drain="drained=$backlog drain_ms=$((($(date +%s%N) - drain_started) / 1000000))"
+            else
+                # gunicorn's sync workers still take, answer and mail the requests wrk left queued
+                # (up to one per connection) after it has gone: ~0.7 s of work for django-send-tls
+                # in a smoke run, which would take CPU from the next server's run.
+                port=${url#http://127.0.0.1:}
+                wait_until 60 idle "${port%%/*}" ||
+                    echo "$server: connections still open 60 s after its run" >&2
             fi
             line="$server $trigger $(sed -n 's/^RESULT //p' "$work/wrk.out") $(cat "$work/rss") $drain"
             echo "round $round/$ROUNDS: $line" >&2
@@ -190,6 +239,10 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 echo "load after: $(uptime)" >&2
+# Its counters come when it stops: proof that django-send-tls's mail went over STARTTLS + AUTH.
+kill -TERM "$tls_sink_pid"
+wait "$tls_sink_pid" || { echo "tls_smtp_sink failed:" >&2; cat "$work/tls-sink.err" >&2; }
+echo "sink django-send-tls $(grep '^connections=' "$work/tls-sink.out")" >> "$results"
 queued=$(env -i PATH="$PATH" TXMAIL_ENV_FILE=/dev/null \
     TXMAIL_DATABASE_URL="sqlite:///$work/txmail.db" "$txmail" outbox stats 2>&1 || true)
 
@@ -197,12 +250,15 @@ queued=$(env -i PATH="$PATH" TXMAIL_ENV_FILE=/dev/null \
     "$GUNICORN_WORKERS" <<'PY'
 import statistics, sys
 path, rounds, seconds, threads, connections, workers = sys.argv[1:]
-runs, idle = {}, {}
+runs, idle, sink = {}, {}, {}
 for line in open(path):
     words = line.split()
     fields = dict(w.split("=") for w in words[2:])
     if words[0] == "idle":
         idle[words[1]] = int(fields["rss_median_kb"]) / 1024
+        continue
+    if words[0] == "sink":
+        sink = {k: int(v) for k, v in fields.items()}
         continue
     runs.setdefault((words[0], words[1]), []).append({k: int(v) for k, v in fields.items()})
 
@@ -210,20 +266,23 @@ print(f"HTTP API under wrk -t{threads} -c{connections}, {rounds} rounds x {secon
       f"target, medians; Django 3.2 on gunicorn with {workers} sync workers; RSS summed over "
       f"all processes of the server (txmail serve: 1; gunicorn: master + {workers} workers)")
 print(f"idle RSS: txmail {idle['txmail']:.1f} MiB, gunicorn + Django {idle['django']:.1f} MiB")
+print(f"django-send-tls: the same send views on a second gunicorn ({workers} sync workers, its own "
+      f"RSS), mailing with STARTTLS + AUTH LOGIN on every email as the original did; idle RSS "
+      f"{idle['django-send-tls']:.1f} MiB")
 rate = {}
 for trigger in ("user-registered", "webhook"):
     if not any(t == trigger for _, t in runs):
         continue
     print(f"\n{trigger}")
-    print(f"  {'':13}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'RSS steady':>12}{'RSS peak':>10}"
+    print(f"  {'':16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'RSS steady':>12}{'RSS peak':>10}"
           f"{'PSS':>8}  errors  runs (req/s)")
-    for server in ("txmail", "django-send", "django-row"):
+    for server in ("txmail", "django-send", "django-send-tls", "django-row"):
         r = runs[(server, trigger)]
         per_run = [x["requests"] / (x["duration_us"] / 1e6) for x in r]
         rate[(server, trigger)] = statistics.median(per_run)
         errors = sum(x["status_errors"] + x["socket_errors"] for x in r)
         wraps = sum(x["wraps"] for x in r)
-        print(f"  {server:13}{rate[(server, trigger)]:9.0f}"
+        print(f"  {server:16}{rate[(server, trigger)]:9.0f}"
               f"{statistics.median(x['p50_us'] for x in r) / 1000:9.2f}"
               f"{statistics.median(x['p99_us'] for x in r) / 1000:9.2f}"
               f"{statistics.median(x['rss_median_kb'] for x in r) / 1024:9.1f} MiB"
@@ -238,12 +297,38 @@ for trigger in ("user-registered", "webhook"):
               f"{statistics.median(x['drained'] for x in txmail_runs):.0f} messages in "
               f"{statistics.median(x['drain_ms'] for x in txmail_runs) / 1000:.1f} s (medians)")
     steady = {s: statistics.median(x["rss_median_kb"] for x in runs[(s, trigger)])
-              for s in ("txmail", "django-send")}
+              for s in ("txmail", "django-send", "django-send-tls")}
+    p99 = {s: statistics.median(x["p99_us"] for x in runs[(s, trigger)]) / 1000
+           for s in ("txmail", "django-send-tls")}
     print(f"  ratios: txmail vs django-send {rate[('txmail', trigger)] / rate[('django-send', trigger)]:.1f}x req/s "
           f"(aim >= 20x), vs django-row {rate[('txmail', trigger)] / rate[('django-row', trigger)]:.1f}x; "
           f"RSS django-send / txmail {steady['django-send'] / steady['txmail']:.1f}x (aim >= 10x); "
           f"txmail p99 {statistics.median(x['p99_us'] for x in runs[('txmail', trigger)]) / 1000:.1f} ms "
           f"(aim < 10 ms)")
+    print(f"  ratios vs django-send-tls (STARTTLS + AUTH LOGIN per email, as the original sent): "
+          f"txmail {rate[('txmail', trigger)] / rate[('django-send-tls', trigger)]:.1f}x req/s "
+          f"(aim >= 20x); RSS django-send-tls / txmail "
+          f"{steady['django-send-tls'] / steady['txmail']:.1f}x (aim >= 10x); p99 txmail "
+          f"{p99['txmail']:.1f} ms (aim < 10 ms), django-send-tls {p99['django-send-tls']:.1f} ms")
+
+# What django-send-tls's SMTP server saw: every message over STARTTLS and AUTH LOGIN. Before the
+# runs each server answered one check per trigger; a run's last requests, in flight when wrk stops,
+# are still sent: so a few more messages than answers.
+tls_runs = [x for (server, _), r in runs.items() if server == "django-send-tls" for x in r]
+answered = sum(x["requests"] - x["status_errors"] for x in tls_runs)
+checks = 2
+busy = sum(x["duration_us"] for x in tls_runs) / 1e6
+if not sink:
+    sys.exit("django-send-tls's SMTP server printed no counters (see above)")
+print(f"\ndjango-send-tls's SMTP server (bench/tls_smtp_sink.py): {sink['connections']} "
+      f"connections, {sink['starttls']} STARTTLS, {sink['auth_ok']} AUTH LOGIN accepted "
+      f"({sink['auth_failed']} refused), {sink['messages']} messages accepted, for {answered} "
+      f"requests answered by django-send-tls in the runs (+ {checks} checks before them); its "
+      f"CPU {sink['cpu_ms'] / 1000:.1f} s, {sink['cpu_ms'] / 1000 / busy:.2f} cores over those "
+      f"runs")
+if not (sink["messages"] == sink["auth_ok"] == sink["starttls"] == sink["connections"]
+        and sink["auth_failed"] == 0 and sink["messages"] >= answered + checks):
+    print("  WARNING: not one STARTTLS, one AUTH and one message per connection for each answer")
 PY
 echo "txmail outbox after the run (its dispatcher delivered during the runs):"
 echo "$queued" | sed 's/^/  /'

@@ -2,7 +2,9 @@
 
 - *_send: the original design. The registration view and the Stripe webhook view render the email
   (text + HTML, Django templates) and send it with EmailMultiAlternatives inside the request, on a
-  new SMTP connection each time (connect, EHLO, MAIL, RCPT, DATA, QUIT) as Django's send() does.
+  new SMTP connection each time (connect, EHLO, MAIL, RCPT, DATA, QUIT) as Django's send() does;
+  with PEER_EMAIL_USE_TLS and a login (settings.py: django-send-tls), STARTTLS, EHLO and AUTH
+  come before MAIL on every connection, as they did against smtp.office365.com.
 - *_row: Django doing what txmail does in the request: look the user up, write one row (a
   notification, or the Stripe event by its id), answer. Nothing is sent.
 

@@ -97,6 +97,38 @@ TEST_P(StripeWebhookLedgerContract, AnEventIsClaimedOnceThenFinished) {
     EXPECT_FALSE(ledger->find_event("evt_2")->has_value());
 }
 
+TEST_P(StripeWebhookLedgerContract, FinishAndRecordWritesBothOrNeither) {
+    ASSERT_TRUE(claim("evt_1", now));
+    StripeEventRecord done = event("evt_1");
+    done.status = stripe_event_status::processed;
+    done.result = "payment_failed queued for user 42";
+    done.message_ids = {7};
+    WebhookRequest request;
+    request.received_at = now;
+    request.valid = true;
+    request.event_id = "evt_1";
+    request.outcome = "queued";
+    request.message_ids = {7};
+    auto id = ledger->finish_and_record(done, request);
+    ASSERT_TRUE(id) << id.error().describe();
+    EXPECT_EQ(ledger->find_event("evt_1").value().value().status, stripe_event_status::processed);
+    auto recorded = ledger->requests({std::nullopt, std::string("evt_1"), 50}).value();
+    ASSERT_EQ(recorded.size(), 1u);
+    EXPECT_EQ(recorded[0].id, *id);
+    EXPECT_EQ(recorded[0].outcome, "queued");
+
+    // An event never claimed cannot be finished, and its request is then not recorded either.
+    StripeEventRecord unclaimed = event("evt_2");
+    unclaimed.status = stripe_event_status::processed;
+    request.event_id = "evt_2";
+    auto refused = ledger->finish_and_record(unclaimed, request);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("evt_2 was never claimed"), std::string::npos)
+        << refused.error().message;
+    EXPECT_TRUE(ledger->requests({std::nullopt, std::string("evt_2"), 50})->empty());
+    EXPECT_FALSE(ledger->find_event("evt_2")->has_value());
+}
+
 TEST_P(StripeWebhookLedgerContract, AForgottenOrStaleClaimCanBeTakenAgain) {
     ASSERT_TRUE(claim("evt_1", now));
     ASSERT_TRUE(ledger->forget_event("evt_1"));

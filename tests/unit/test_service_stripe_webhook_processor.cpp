@@ -334,5 +334,48 @@ TEST(StripeWebhookProcessorStoreFailure, TheEventIsForgottenSoStripesRetryRedoes
     EXPECT_EQ(outbox->list({}).value().size(), 1u);
 }
 
+// The event's outcome and the audit row are one write at the end; when it fails, the request
+// fails (Stripe retries), the audit row alone says why, and the claim is left to go stale: the
+// email was queued, and Stripe's retry once it is taken over queues no second one.
+TEST(StripeWebhookProcessorStoreFailure, AnOutcomeThatCannotBeWrittenFailsTheRequestAndIsAudited) {
+    testing::TempDirectory directory;
+    const auto path = directory / "txmail.db";
+    auto ledger = open_stripe_webhook_ledger("sqlite:///" + path.string()).value();
+    auto sabotage = outbox::sqlite::Connection::open(path).value();
+    const notify::Renderer renderer = testing::notify_renderer();
+    outbox::MemoryStore outbox;
+    Notifier notifier{renderer, outbox};
+    MemoryContactStore contacts;
+    ASSERT_TRUE(contacts.upsert({"42", "zoe@example.com", "Zoe", "cus_TxmailFixture01", {}, {}}));
+    WebhookClock::time_point now = fixture_time;
+    StripeWebhookProcessor processor{*ledger, contacts, notifier, options_at(now)};
+
+    ASSERT_TRUE(
+        sabotage->execute("CREATE TRIGGER no_finish BEFORE UPDATE ON stripe_events "
+                          "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"));
+    auto failed =
+        processor.receive(signed_input(fixture("invoice.payment_failed"), unix_seconds(now)));
+    ASSERT_FALSE(failed);
+    EXPECT_NE(failed.error().message.find("the disk is full"), std::string::npos)
+        << failed.error().message;
+    const auto audit = ledger->requests({}).value();
+    ASSERT_EQ(audit.size(), 1u);
+    EXPECT_EQ(audit[0].outcome, "error");
+    EXPECT_NE(audit[0].reason.find("the disk is full"), std::string::npos) << audit[0].reason;
+    EXPECT_EQ(ledger->find_event("evt_TxmailFixture04").value().value().status,
+              stripe_event_status::processing);
+    EXPECT_EQ(outbox.list({}).value().size(), 1u);
+
+    ASSERT_TRUE(sabotage->execute("DROP TRIGGER no_finish"));
+    now += std::chrono::seconds(301);  // past claim_timeout: Stripe's retry takes the claim over
+    auto retried =
+        processor.receive(signed_input(fixture("invoice.payment_failed"), unix_seconds(now)));
+    ASSERT_TRUE(retried) << retried.error().describe();
+    EXPECT_EQ(retried->outcome, "queued");
+    EXPECT_EQ(outbox.list({}).value().size(), 1u) << "the outbox's key stripe:<id> holds it at one";
+    EXPECT_EQ(ledger->find_event("evt_TxmailFixture04").value().value().status,
+              stripe_event_status::processed);
+}
+
 }  // namespace
 }  // namespace txmail::service

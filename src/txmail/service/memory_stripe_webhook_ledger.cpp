@@ -4,12 +4,16 @@
 
 namespace txmail::service {
 
-Result<std::int64_t> MemoryStripeWebhookLedger::record_request(const WebhookRequest& request) {
-    std::lock_guard lock(mutex_);
+std::int64_t MemoryStripeWebhookLedger::insert_request(const WebhookRequest& request) {
     const std::int64_t id = requests_.empty() ? 1 : requests_.rbegin()->first + 1;
     requests_[id] = request;
     requests_[id].id = id;
     return id;
+}
+
+Result<std::int64_t> MemoryStripeWebhookLedger::record_request(const WebhookRequest& request) {
+    std::lock_guard lock(mutex_);
+    return insert_request(request);
 }
 
 Result<std::vector<WebhookRequest>> MemoryStripeWebhookLedger::requests(
@@ -53,8 +57,7 @@ Result<bool> MemoryStripeWebhookLedger::claim_pending(const std::string& event_i
     return true;
 }
 
-Result<void> MemoryStripeWebhookLedger::finish_event(const StripeEventRecord& record) {
-    std::lock_guard lock(mutex_);
+Result<void> MemoryStripeWebhookLedger::update_event(const StripeEventRecord& record) {
     auto it = events_.find(record.event_id);
     if (it == events_.end())
         return fail(Error::internal("Stripe event " + record.event_id + " was never claimed"));
@@ -64,6 +67,19 @@ Result<void> MemoryStripeWebhookLedger::finish_event(const StripeEventRecord& re
     stored.customer_id = record.customer_id;
     stored.message_ids = record.message_ids;
     return {};
+}
+
+Result<void> MemoryStripeWebhookLedger::finish_event(const StripeEventRecord& record) {
+    std::lock_guard lock(mutex_);
+    return update_event(record);
+}
+
+Result<std::int64_t> MemoryStripeWebhookLedger::finish_and_record(const StripeEventRecord& record,
+                                                                  const WebhookRequest& request) {
+    std::lock_guard lock(mutex_);
+    if (auto updated = update_event(record); !updated)
+        return fail(updated.error());
+    return insert_request(request);
 }
 
 Result<void> MemoryStripeWebhookLedger::forget_event(const std::string& event_id) {

@@ -17,6 +17,8 @@ class MemoryStripeWebhookLedger final : public StripeWebhookLedger {
                              WebhookClock::time_point stale_before) override;
     Result<bool> claim_pending(const std::string& event_id, WebhookClock::time_point now) override;
     Result<void> finish_event(const StripeEventRecord& record) override;
+    Result<std::int64_t> finish_and_record(const StripeEventRecord& record,
+                                           const WebhookRequest& request) override;
     Result<void> forget_event(const std::string& event_id) override;
     Result<std::optional<StripeEventRecord>> find_event(const std::string& event_id) override;
     Result<std::vector<StripeEventRecord>> pending_for_customer(
@@ -31,6 +33,10 @@ class MemoryStripeWebhookLedger final : public StripeWebhookLedger {
         StripeEventRecord record;
         WebhookClock::time_point claimed_at{};
     };
+
+    // finish_event() and record_request() with the mutex held.
+    Result<void> update_event(const StripeEventRecord& record);
+    std::int64_t insert_request(const WebhookRequest& request);
 
     std::mutex mutex_;
     std::map<std::int64_t, WebhookRequest> requests_;  // by id

@@ -56,6 +56,14 @@ Result<std::optional<SubscriptionState>> load_subscription(outbox::sqlite::Conne
     });
 }
 
+// A pending_customer event is all there is of its email until the customer is linked: its
+// finish waits for the disk.
+outbox::sqlite::GroupCommit::Await finish_await(const StripeEventRecord& record) {
+    return record.status == stripe_event_status::pending_customer
+               ? outbox::sqlite::GroupCommit::Await::durable
+               : outbox::sqlite::GroupCommit::Await::committed;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteStripeWebhookLedger>> SqliteStripeWebhookLedger::open(
@@ -78,30 +86,61 @@ Result<void> SqliteStripeWebhookLedger::write(const Work& work, Await await) {
     return writer_->commits.run(work, await);
 }
 
+Result<std::int64_t> SqliteStripeWebhookLedger::insert_request(
+    outbox::sqlite::Connection& connection, const WebhookRequest& request) {
+    auto insert = connection.prepare(
+        "INSERT INTO stripe_webhook_requests (received_at, source_ip, headers, body, valid, "
+        "reason, event_id, event_type, outcome, message_ids) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id");
+    if (!insert)
+        return fail(insert.error());
+    auto row = insert->bind(1, outbox::to_unix_ms(request.received_at))
+                   .bind(2, request.source_ip)
+                   .bind(3, request.headers.dump())
+                   .bind_blob(4, request.body)
+                   .bind(5, std::int64_t{request.valid})
+                   .bind(6, request.reason)
+                   .bind(7, request.event_id)
+                   .bind(8, request.event_type)
+                   .bind(9, request.outcome)
+                   .bind(10, ids_json(request.message_ids))
+                   .step();
+    if (!row)
+        return fail(row.error());
+    const std::int64_t id = insert->integer(0);
+    if (auto done = insert->run(); !done)  // step past RETURNING so the insert completes
+        return fail(done.error());
+    return id;
+}
+
+Result<void> SqliteStripeWebhookLedger::update_event(outbox::sqlite::Connection& connection,
+                                                     const StripeEventRecord& record) {
+    auto finish = connection.prepare(
+        "UPDATE stripe_events SET status = ?2, result = ?3, customer_id = ?4, "
+        "message_ids = ?5 WHERE id = ?1");
+    if (!finish)
+        return fail(finish.error());
+    if (auto done = finish->bind(1, record.event_id)
+                        .bind(2, record.status)
+                        .bind(3, record.result)
+                        .bind(4, record.customer_id)
+                        .bind(5, ids_json(record.message_ids))
+                        .run();
+        !done)
+        return done;
+    if (connection.changes() == 0)
+        return fail(Error::internal("Stripe event " + record.event_id + " was never claimed"));
+    return {};
+}
+
 Result<std::int64_t> SqliteStripeWebhookLedger::record_request(const WebhookRequest& request) {
     std::int64_t id = 0;
     auto written = write([&](outbox::sqlite::Connection& connection) -> Result<void> {
-        auto insert = connection.prepare(
-            "INSERT INTO stripe_webhook_requests (received_at, source_ip, headers, body, valid, "
-            "reason, event_id, event_type, outcome, message_ids) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id");
-        if (!insert)
-            return fail(insert.error());
-        auto row = insert->bind(1, outbox::to_unix_ms(request.received_at))
-                       .bind(2, request.source_ip)
-                       .bind(3, request.headers.dump())
-                       .bind_blob(4, request.body)
-                       .bind(5, std::int64_t{request.valid})
-                       .bind(6, request.reason)
-                       .bind(7, request.event_id)
-                       .bind(8, request.event_type)
-                       .bind(9, request.outcome)
-                       .bind(10, ids_json(request.message_ids))
-                       .step();
-        if (!row)
-            return fail(row.error());
-        id = insert->integer(0);
-        return insert->run();  // step past RETURNING so the insert completes
+        auto inserted = insert_request(connection, request);
+        if (!inserted)
+            return fail(inserted.error());
+        id = *inserted;
+        return {};
     });
     if (!written)
         return fail(written.error());
@@ -170,30 +209,28 @@ Result<bool> SqliteStripeWebhookLedger::claim_pending(const std::string& event_i
 }
 
 Result<void> SqliteStripeWebhookLedger::finish_event(const StripeEventRecord& record) {
-    // A pending_customer event is all there is of its email until the customer is linked.
-    const Await await =
-        record.status == stripe_event_status::pending_customer ? Await::durable : Await::committed;
     return write(
+        [&](outbox::sqlite::Connection& connection) { return update_event(connection, record); },
+        finish_await(record));
+}
+
+Result<std::int64_t> SqliteStripeWebhookLedger::finish_and_record(const StripeEventRecord& record,
+                                                                  const WebhookRequest& request) {
+    std::int64_t id = 0;
+    auto written = write(
         [&](outbox::sqlite::Connection& connection) -> Result<void> {
-            auto finish = connection.prepare(
-                "UPDATE stripe_events SET status = ?2, result = ?3, customer_id = ?4, "
-                "message_ids = ?5 WHERE id = ?1");
-            if (!finish)
-                return fail(finish.error());
-            if (auto done = finish->bind(1, record.event_id)
-                                .bind(2, record.status)
-                                .bind(3, record.result)
-                                .bind(4, record.customer_id)
-                                .bind(5, ids_json(record.message_ids))
-                                .run();
-                !done)
-                return done;
-            if (connection.changes() == 0)
-                return fail(
-                    Error::internal("Stripe event " + record.event_id + " was never claimed"));
+            if (auto updated = update_event(connection, record); !updated)
+                return updated;
+            auto inserted = insert_request(connection, request);
+            if (!inserted)
+                return fail(inserted.error());
+            id = *inserted;
             return {};
         },
-        await);
+        finish_await(record));
+    if (!written)
+        return fail(written.error());
+    return id;
 }
 
 Result<void> SqliteStripeWebhookLedger::forget_event(const std::string& event_id) {

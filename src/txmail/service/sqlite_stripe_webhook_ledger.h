@@ -31,6 +31,8 @@ class SqliteStripeWebhookLedger final : public StripeWebhookLedger {
                              WebhookClock::time_point stale_before) override;
     Result<bool> claim_pending(const std::string& event_id, WebhookClock::time_point now) override;
     Result<void> finish_event(const StripeEventRecord& record) override;
+    Result<std::int64_t> finish_and_record(const StripeEventRecord& record,
+                                           const WebhookRequest& request) override;
     Result<void> forget_event(const std::string& event_id) override;
     Result<std::optional<StripeEventRecord>> find_event(const std::string& event_id) override;
     Result<std::vector<StripeEventRecord>> pending_for_customer(
@@ -46,6 +48,11 @@ class SqliteStripeWebhookLedger final : public StripeWebhookLedger {
     explicit SqliteStripeWebhookLedger(outbox::sqlite::StoreFile file)
         : writer_(std::move(file.writer)), reader_(std::move(file.reader)) {}
     Result<void> write(const Work& work, Await await = Await::committed);
+    // The statements of record_request() and finish_event(), for the writer's thread.
+    static Result<std::int64_t> insert_request(outbox::sqlite::Connection& connection,
+                                               const WebhookRequest& request);
+    static Result<void> update_event(outbox::sqlite::Connection& connection,
+                                     const StripeEventRecord& record);
     Result<std::vector<StripeEventRecord>> events_where(std::string_view condition,
                                                         const std::string& value);
 

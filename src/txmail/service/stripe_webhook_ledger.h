@@ -102,6 +102,10 @@ class StripeWebhookLedger {
                                        WebhookClock::time_point now) = 0;
     // Writes a claimed event's outcome: status, result, customer id and message ids.
     virtual Result<void> finish_event(const StripeEventRecord& record) = 0;
+    // finish_event() and record_request() in one transaction (the end of a webhook that acted on
+    // its event): neither is written without the other. Returns the request's id.
+    virtual Result<std::int64_t> finish_and_record(const StripeEventRecord& record,
+                                                   const WebhookRequest& request) = 0;
     // Drops a claimed event after a failure, so that Stripe's retry processes it again.
     virtual Result<void> forget_event(const std::string& event_id) = 0;
     virtual Result<std::optional<StripeEventRecord>> find_event(const std::string& event_id) = 0;

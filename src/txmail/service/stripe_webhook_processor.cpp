@@ -42,7 +42,17 @@ Result<StripeWebhookAnswer> StripeWebhookProcessor::receive(const StripeWebhookI
     audit.source_ip = input.source_ip;
     audit.headers = input.headers;
     audit.body = input.body;
-    auto answer = process(input, audit);
+    std::optional<StripeEventRecord> finished;
+    auto answer = process(input, audit, finished);
+    if (answer && finished) {
+        // The event's outcome and the audit row go in one commit: a webhook's last write.
+        auto written = ledger_.finish_and_record(*finished, audit);
+        if (written) {
+            recheck_pending(*finished);
+            return answer;
+        }
+        answer = fail(written.error());  // the claim goes stale and Stripe's retry takes it over
+    }
     if (!answer) {
         audit.outcome = "error";
         audit.reason = answer.error().describe();
@@ -54,8 +64,19 @@ Result<StripeWebhookAnswer> StripeWebhookProcessor::receive(const StripeWebhookI
     return answer;
 }
 
-Result<StripeWebhookAnswer> StripeWebhookProcessor::process(const StripeWebhookInput& input,
-                                                            WebhookRequest& audit) {
+// The customer may have been linked between act()'s lookup and the finish, when the linker's
+// deliver_pending() could not see this event as pending yet: look once more.
+void StripeWebhookProcessor::recheck_pending(const StripeEventRecord& record) {
+    if (record.status != stripe_event_status::pending_customer)
+        return;
+    auto linked = contacts_.by_stripe_customer(record.customer_id);
+    if (linked && *linked)
+        (void)deliver_pending(record.customer_id);
+}
+
+Result<StripeWebhookAnswer> StripeWebhookProcessor::process(
+    const StripeWebhookInput& input, WebhookRequest& audit,
+    std::optional<StripeEventRecord>& finished) {
     const auto refuse = [&](StripeWebhookAnswer answer) {
         audit.outcome = answer.outcome;
         audit.reason = answer.message;
@@ -111,18 +132,10 @@ Result<StripeWebhookAnswer> StripeWebhookProcessor::process(const StripeWebhookI
         (void)ledger_.forget_event(event->id);  // if this fails too, the claim goes stale
         return fail(acted.error());
     }
-    if (auto finished = ledger_.finish_event(acted->record); !finished)
-        return fail(finished.error());
     audit.outcome = acted->outcome;
     audit.reason = acted->record.result;
     audit.message_ids = acted->record.message_ids;
-    // The customer may have been linked between our lookup and finish_event, when the linker's
-    // deliver_pending() could not see this event yet: look once more.
-    if (acted->outcome == "pending_customer") {
-        auto linked = contacts_.by_stripe_customer(acted->record.customer_id);
-        if (linked && *linked)
-            (void)deliver_pending(acted->record.customer_id);
-    }
+    finished = std::move(acted->record);  // written with the audit by receive()
     return StripeWebhookAnswer{200, acted->outcome, event->id};
 }
 

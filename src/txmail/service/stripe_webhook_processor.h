@@ -7,7 +7,9 @@
 // event id (already there -> 200 duplicate; still being processed -> 409 in_progress, so Stripe
 // retries); map it (stripe/event_mapping.h; other types and unusable payloads -> 200 ignored,
 // recorded). Every request leaves one audit row, whatever the answer; a refused one leaves nothing
-// else.
+// else. An event acted on has its outcome and its audit row written in one commit
+// (StripeWebhookLedger::finish_and_record): a webhook that queues an email makes three writes
+// (claim, enqueue, finish), each waiting for the shared writer's next batch.
 //
 // Who: checkout goes by client_reference_id, then the customer id, then the customer email, and
 // links the customer id to that user; other events by the linked customer id only (an email
@@ -85,7 +87,10 @@ class StripeWebhookProcessor {
         std::string outcome;
         StripeEventRecord record;
     };
-    Result<StripeWebhookAnswer> process(const StripeWebhookInput& input, WebhookRequest& audit);
+    // `finished`: the claimed event's outcome, when it was acted on, for receive() to write.
+    Result<StripeWebhookAnswer> process(const StripeWebhookInput& input, WebhookRequest& audit,
+                                        std::optional<StripeEventRecord>& finished);
+    void recheck_pending(const StripeEventRecord& record);
     Result<Acted> act(const stripe::Event& event, StripeEventRecord record);
     Result<Acted> act_on(const stripe::Event& event, const stripe::Notification& notification,
                          StripeEventRecord record);
