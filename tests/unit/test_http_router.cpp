@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <thread>
 
 namespace txmail::http {
 namespace {
@@ -66,6 +68,34 @@ TEST(HttpRouter, AThrowingHandlerIsA500WithoutItsDetail) {
     const Response r = sample_router().handle(request("GET", "/boom"));
     EXPECT_EQ(r.status, 500);
     EXPECT_EQ(r.body.find("secret detail"), std::string::npos);
+}
+
+// A deferred handler's answer may come from another thread after it has returned; one that throws
+// before answering is a 500, as a plain handler's.
+TEST(HttpRouter, ADeferredHandlerAnswersFromAnotherThreadOrIsA500WhenItThrows) {
+    Router router;
+    std::thread answering;
+    router.add_deferred("POST", "/later", [&](const Request& r, const PathParams&, Reply reply) {
+        answering = std::thread([reply, body = r.body] { reply(Response::text(202, body)); });
+    });
+    router.add_deferred("POST", "/broken", [](const Request&, const PathParams&, Reply) {
+        throw std::runtime_error("secret detail");
+    });
+    Request later = request("POST", "/later");
+    later.body = "queued";
+    std::promise<std::pair<Response, std::thread::id>> answer;
+    router.handle(later, [&answer](Response response) {
+        answer.set_value({std::move(response), std::this_thread::get_id()});
+    });
+    auto [response, thread] = answer.get_future().get();
+    EXPECT_EQ(response.status, 202);
+    EXPECT_EQ(response.body, "queued");
+    EXPECT_NE(thread, std::this_thread::get_id());
+    answering.join();
+
+    const Response broken = router.handle(request("POST", "/broken"));
+    EXPECT_EQ(broken.status, 500);
+    EXPECT_EQ(broken.body.find("secret detail"), std::string::npos);
 }
 
 TEST(HttpRouter, RouteOfNamesThePatternForMetrics) {

@@ -10,6 +10,8 @@
 #include <boost/beast/http.hpp>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 namespace txmail::http {
 namespace {
@@ -53,13 +55,26 @@ class HttpServer : public ::testing::Test {
             release_.get_future().wait();
             return Response::text(200, "finished");
         });
+        // Answered from a thread of the test's own, after the handler has returned, as a
+        // notification is once its commit is durable.
+        router_.add_deferred(
+            "POST", "/deferred", [this](const Request& r, const PathParams&, Reply reply) {
+                deferred_.emplace_back(
+                    [reply, body = r.body] { reply(Response::text(202, "stored " + body)); });
+            });
         ServerOptions options;
         options.port = 0;
         options.body_limit = 1024;
         server_ = std::make_unique<Server>(options, router_);
         ASSERT_TRUE(server_->start());
     }
+    void TearDown() override {
+        server_.reset();
+        for (auto& thread : deferred_)
+            thread.join();
+    }
     Router router_;
+    std::vector<std::thread> deferred_;  // touched by the handler pool only while serving
     std::unique_ptr<Server> server_;
     std::promise<void> entered_;
     std::promise<void> release_;
@@ -71,6 +86,18 @@ TEST_F(HttpServer, AnswersAndKeepsTheConnectionAlive) {
         auto res = client.get("/hello");
         EXPECT_EQ(res.result_int(), 200);
         EXPECT_NE(res.body().find("127.0.0.1"), std::string::npos);
+        EXPECT_TRUE(res.keep_alive());
+    }
+}
+
+TEST_F(HttpServer, ADeferredAnswerFromAnotherThreadReachesItsConnection) {
+    Client client(server_->port());
+    for (int i = 0; i < 3; ++i) {
+        bhttp::request<bhttp::string_body> req{bhttp::verb::post, "/deferred", 11};
+        req.body() = "message " + std::to_string(i);
+        auto res = client.send(std::move(req));
+        EXPECT_EQ(res.result_int(), 202);
+        EXPECT_EQ(res.body(), "stored message " + std::to_string(i));
         EXPECT_TRUE(res.keep_alive());
     }
 }

@@ -225,6 +225,32 @@ TEST_F(GroupCommitTest, UnderLoadTheNextBatchIsWrittenWhileTheLastOneIsBeingSync
     EXPECT_TRUE(first.get());
 }
 
+// submit() returns before the work is written; its callback gets the result once the sync that
+// makes it durable has ended, and the caller's thread is free meanwhile.
+TEST_F(GroupCommitTest, SubmittedWorkIsAnsweredThroughItsCallbackOnceDurable) {
+    HeldSync held;
+    GroupCommit group(*connection, {.sync = held.function()});
+    std::promise<Result<void>> answer;
+    auto answered = answer.get_future();
+    group.submit(insert("submitted"), GroupCommit::Await::durable,
+                 [&answer](Result<void> result) { answer.set_value(std::move(result)); });
+    held.begun.wait(0);  // written and committed; its sync has begun and is held
+    EXPECT_EQ(count_rows(), 1);
+    EXPECT_EQ(answered.wait_for(0s), std::future_status::timeout)
+        << "not answered before its sync ends";
+    held.release.set_value();
+    EXPECT_TRUE(answered.get());
+
+    std::promise<Result<void>> refusal;
+    auto refused = refusal.get_future();
+    group.submit(insert("submitted"), GroupCommit::Await::durable,  // the value is UNIQUE
+                 [&refusal](Result<void> result) { refusal.set_value(std::move(result)); });
+    auto error = refused.get();
+    ASSERT_FALSE(error);
+    EXPECT_NE(error.error().message.find("UNIQUE"), std::string::npos) << error.error().message;
+    EXPECT_EQ(count_rows(), 1);
+}
+
 TEST_F(GroupCommitTest, WithoutPipelinedSyncEachBatchIsSyncedBeforeTheNextIsWritten) {
     HeldSync held;
     GroupCommit group(*connection,

@@ -2,6 +2,7 @@
 // dispatcher's tests use must behave exactly like the SQLite store that production uses.
 #include <gtest/gtest.h>
 
+#include <future>
 #include <memory>
 
 #include "support/rendered_messages.h"
@@ -142,6 +143,37 @@ TYPED_TEST(StoreContract, EnqueuedMessageIsStoredExactly) {
     EXPECT_FALSE(stored.lease_until.has_value());
     EXPECT_FALSE(stored.last_attempt.has_value());
     EXPECT_EQ(stored.last_error, "");
+}
+
+// enqueue_async answers what enqueue would have: the new row, the first row for a key already
+// used, or the error naming the field; the row is stored by the time the answer comes.
+TYPED_TEST(StoreContract, EnqueueAsyncAnswersAsEnqueueWouldOnceTheRowIsStored) {
+    auto answer_of = [&](NewMessage message) {
+        std::promise<Result<Enqueued>> answer;
+        auto future = answer.get_future();
+        this->store->enqueue_async(std::move(message), [&answer](Result<Enqueued> enqueued) {
+            answer.set_value(std::move(enqueued));
+        });
+        return future.get();
+    };
+    auto first = answer_of(new_message("a", priority::high, "key-async"));
+    ASSERT_TRUE(first) << first.error().describe();
+    EXPECT_TRUE(first->created);
+    const StoredMessage stored = this->get(first->id);
+    EXPECT_EQ(stored.idempotency_key, "key-async");
+    EXPECT_EQ(stored.priority, priority::high);
+
+    auto replay = answer_of(new_message("b", priority::normal, "key-async"));
+    ASSERT_TRUE(replay) << replay.error().describe();
+    EXPECT_EQ(replay->id, first->id);
+    EXPECT_FALSE(replay->created);
+
+    NewMessage invalid = new_message("c");
+    invalid.message.envelope.recipients.clear();
+    auto refused = answer_of(std::move(invalid));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().field, "message.envelope.recipients");
+    EXPECT_EQ(this->count(Status::queued), 1);
 }
 
 TYPED_TEST(StoreContract, UnknownIdIsAbsentNotAnError) {

@@ -15,6 +15,16 @@ bool token_matches(const std::string& expected, std::string_view presented) {
            CRYPTO_memcmp(presented.data(), expected.data(), expected.size()) == 0;
 }
 
+// The 401 to answer instead when the request does not present `token`.
+std::optional<Response> refusal(const std::string& token, const Request& request) {
+    auto presented = request.header("Authorization");
+    if (presented && token_matches(token, *presented))
+        return std::nullopt;
+    return Response::error(401, "unauthorized",
+                           "missing or wrong bearer token in the Authorization header",
+                           "Authorization");
+}
+
 }  // namespace
 
 Handler require_bearer(std::optional<std::string> token, Handler handler) {
@@ -22,12 +32,20 @@ Handler require_bearer(std::optional<std::string> token, Handler handler) {
         return handler;
     return [token = std::move(*token), handler = std::move(handler)](const Request& request,
                                                                      const PathParams& params) {
-        auto presented = request.header("Authorization");
-        if (!presented || !token_matches(token, *presented))
-            return Response::error(401, "unauthorized",
-                                   "missing or wrong bearer token in the Authorization header",
-                                   "Authorization");
+        if (auto refused = refusal(token, request))
+            return std::move(*refused);
         return handler(request, params);
+    };
+}
+
+DeferredHandler require_bearer(std::optional<std::string> token, DeferredHandler handler) {
+    if (!token)
+        return handler;
+    return [token = std::move(*token), handler = std::move(handler)](
+               const Request& request, const PathParams& params, Reply reply) {
+        if (auto refused = refusal(token, request))
+            return reply(std::move(*refused));
+        handler(request, params, std::move(reply));
     };
 }
 

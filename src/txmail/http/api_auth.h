@@ -12,5 +12,6 @@ namespace txmail::http {
 
 // The handler, or a 401 in the one error shape when the token is configured and not presented.
 Handler require_bearer(std::optional<std::string> token, Handler handler);
+DeferredHandler require_bearer(std::optional<std::string> token, DeferredHandler handler);
 
 }  // namespace txmail::http

@@ -167,7 +167,7 @@ Response get_watchlist(ApiServices& services, const PathParams& params) {
                           {{"tickers", require(services.contacts.watchlist(params.at("id")))}});
 }
 
-Response user_registered(ApiServices& services, const Request& request) {
+service::Notification user_registered(ApiServices& services, const Request& request) {
     const json body = parse_body(request);
     service::Contact contact;
     if (auto user = body.find("user"); user != body.end()) {
@@ -178,11 +178,10 @@ Response user_registered(ApiServices& services, const Request& request) {
     } else {
         contact = existing_user(services, string_field(body, "user_id"));
     }
-    return accepted(require(services.notifier.notify(
-        {"welcome", {{"user", user_json(contact)}}, idempotency_key(request, "user-registered")})));
+    return {"welcome", {{"user", user_json(contact)}}, idempotency_key(request, "user-registered")};
 }
 
-Response password_changed(ApiServices& services, const Request& request) {
+service::Notification password_changed(ApiServices& services, const Request& request) {
     const json body = parse_body(request);
     const std::string user_id = string_field(body, "user_id");
     json data = {{"changed_at", format_iso8601_utc(std::chrono::system_clock::now())}};
@@ -192,8 +191,7 @@ Response password_changed(ApiServices& services, const Request& request) {
         if (auto value = string_field(body, optional, false); !value.empty())
             data[optional] = value;
     data["user"] = user_json(existing_user(services, user_id));
-    return accepted(require(services.notifier.notify(
-        {"password_changed", data, idempotency_key(request, "password-changed")})));
+    return {"password_changed", data, idempotency_key(request, "password-changed")};
 }
 
 Response view_status(ApiServices& services, const Request& request, const PathParams& params) {
@@ -217,7 +215,7 @@ Response view_status(ApiServices& services, const Request& request, const PathPa
     return Response::json(202, {{"queued", queued.size()}, {"ids", ids}, {"status", "queued"}});
 }
 
-Response post_notification(ApiServices& services, const Request& request) {
+service::Notification post_notification(ApiServices& services, const Request& request) {
     json body = parse_body(request);
     const std::string event = string_field(body, "event");
     json data = body.value("data", json::object());
@@ -233,8 +231,7 @@ Response post_notification(ApiServices& services, const Request& request) {
         // No contact: the address stands in for the id (templates and logs need one).
         data["user"] = {{"id", to}, {"email", to}, {"name", ""}};
     }
-    return accepted(require(
-        services.notifier.notify({event, data, idempotency_key(request, "notifications")})));
+    return {event, data, idempotency_key(request, "notifications")};
 }
 
 Response list_messages(ApiServices& services, const Request& request) {
@@ -311,6 +308,25 @@ Handler guarded(F body) {
     };
 }
 
+// A route that queues one notification: `body` checks the request and says what to queue (or
+// throws a Reject); the 202 is sent once the row is durable, and the handler thread is not held
+// through the commit meanwhile.
+template <class F>
+DeferredHandler queueing(ApiServices& services, F body) {
+    return [&services, body = std::move(body)](const Request& request, const PathParams& params,
+                                               Reply reply) {
+        service::Notification notification;
+        try {
+            notification = body(request, params);
+        } catch (Reject& reject) {
+            return reply(std::move(reject.response));
+        }
+        services.notifier.notify_async(notification, [reply](Result<outbox::Enqueued> enqueued) {
+            reply(enqueued ? accepted(*enqueued) : from_error(enqueued.error()));
+        });
+    };
+}
+
 }  // namespace
 
 void add_api_routes(Router& router, ApiServices& services) {
@@ -326,11 +342,16 @@ void add_api_routes(Router& router, ApiServices& services) {
     api("DELETE", "/v1/users/{id}", [s](Q, P p) { return delete_user(*s, p); });
     api("PUT", "/v1/users/{id}/watchlist", [s](Q r, P p) { return put_watchlist(*s, r, p); });
     api("GET", "/v1/users/{id}/watchlist", [s](Q, P p) { return get_watchlist(*s, p); });
-    api("POST", "/v1/events/user-registered", [s](Q r, P) { return user_registered(*s, r); });
-    api("POST", "/v1/events/password-changed", [s](Q r, P) { return password_changed(*s, r); });
+    auto notification = [&](std::string pattern, auto body) {
+        router.add_deferred(
+            "POST", std::move(pattern),
+            require_bearer(services.api_token, queueing(services, std::move(body))));
+    };
+    notification("/v1/events/user-registered", [s](Q r, P) { return user_registered(*s, r); });
+    notification("/v1/events/password-changed", [s](Q r, P) { return password_changed(*s, r); });
     api("POST", "/v1/tickers/{symbol}/view-status",
         [s](Q r, P p) { return view_status(*s, r, p); });
-    api("POST", "/v1/notifications", [s](Q r, P) { return post_notification(*s, r); });
+    notification("/v1/notifications", [s](Q r, P) { return post_notification(*s, r); });
     api("GET", "/v1/messages", [s](Q r, P) { return list_messages(*s, r); });
     api("GET", "/v1/messages/{id}", [s](Q, P p) { return get_message(*s, p); });
     router.add("GET", "/healthz", [](Q, P) { return Response::json(200, {{"status", "ok"}}); });

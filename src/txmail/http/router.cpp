@@ -1,6 +1,8 @@
 #include "txmail/http/router.h"
 
 #include <exception>
+#include <future>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
@@ -28,7 +30,13 @@ bool is_capture(const std::string& segment) {
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Handler handler) {
-    Route route{std::move(method), std::move(pattern), {}, std::move(handler)};
+    Route route{std::move(method), std::move(pattern), {}, std::move(handler), {}};
+    route.segments = split_path(route.pattern);
+    routes_.push_back(std::move(route));
+}
+
+void Router::add_deferred(std::string method, std::string pattern, DeferredHandler handler) {
+    Route route{std::move(method), std::move(pattern), {}, {}, std::move(handler)};
     route.segments = split_path(route.pattern);
     routes_.push_back(std::move(route));
 }
@@ -62,7 +70,7 @@ const Router::Route* Router::match(const Request& request, PathParams& params,
     return nullptr;
 }
 
-Response Router::handle(const Request& request) const {
+void Router::handle(const Request& request, Reply reply) const {
     PathParams params;
     std::string allow;
     const Route* route = match(request, params, allow);
@@ -71,19 +79,30 @@ Response Router::handle(const Request& request) const {
             Response r = Response::error(405, "method_not_allowed",
                                          request.method + " is not allowed on " + request.path);
             r.headers["Allow"] = allow;
-            return r;
+            return reply(std::move(r));
         }
-        return Response::error(404, "not_found", "no route for " + request.path);
+        return reply(Response::error(404, "not_found", "no route for " + request.path));
     }
+    std::optional<Response> response;
     try {
-        return route->handler(request, params);
+        if (route->deferred)
+            return route->deferred(request, params, reply);
+        response = route->handler(request, params);
     } catch (const std::exception& e) {
         spdlog::error("handler for {} {} failed: {}", request.method, route->pattern, e.what());
     } catch (...) {
         spdlog::error("handler for {} {} failed with a non-standard exception", request.method,
                       route->pattern);
     }
-    return Response::error(500, "internal", "internal error; see the service log");
+    reply(response ? std::move(*response)
+                   : Response::error(500, "internal", "internal error; see the service log"));
+}
+
+Response Router::handle(const Request& request) const {
+    std::promise<Response> answer;
+    auto answered = answer.get_future();
+    handle(request, [&answer](Response response) { answer.set_value(std::move(response)); });
+    return answered.get();
 }
 
 std::string Router::route_of(const Request& request) const {

@@ -112,6 +112,26 @@ struct Server::State {
         }
     }
 
+    // Runs the router on the handler pool. The answer may come later from another thread (a
+    // deferred handler's commit): it resumes the session on its own strand. It may also come
+    // before router.handle() has returned on the pool thread, which is why the router and its
+    // handlers touch nothing of the request once a deferred handler has been called.
+    asio::awaitable<Response> answer(const Request& request) {
+        co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+            [this, &request](auto handler) {
+                auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
+                asio::post(handlers, [this, &request, waiting] {
+                    router.handle(request, [waiting](Response response) {
+                        asio::post(asio::get_associated_executor(*waiting),
+                                   [waiting, response = std::move(response)]() mutable {
+                                       (*waiting)(std::move(response));
+                                   });
+                    });
+                });
+            },
+            asio::use_awaitable);
+    }
+
     asio::awaitable<void> session(std::shared_ptr<Connection> c) {
         beast::flat_buffer buffer;
         beast::error_code ec;
@@ -172,12 +192,7 @@ struct Server::State {
                                            "the request target is not valid "
                                            "percent-encoding");
             } else {
-                response = co_await asio::co_spawn(
-                    handlers,
-                    [this, &request]() -> asio::awaitable<Response> {
-                        co_return router.handle(request);
-                    },
-                    asio::use_awaitable);
+                response = co_await answer(request);
             }
             const bool keep_alive = in.keep_alive() && !stopping;
             co_await write(*c, response, in.version(), keep_alive, request.method == "HEAD");

@@ -3,8 +3,10 @@
 // Accepts on one address, reads each request with a deadline set before every read, enforces
 // header and body limits (body over the limit -> 413, nothing handled), supports keep-alive, and
 // hands each request to the Router on a separate pool of handler threads, so a handler that
-// waits for a durable commit never stalls the I/O threads. Errors on the I/O path are
-// error_codes; exceptions stop at the co_spawn boundary.
+// waits for a durable commit never stalls the I/O threads. A deferred handler (router.h) does not
+// even hold its pool thread through the commit: its answer, posted from the committing thread,
+// resumes the connection. Errors on the I/O path are error_codes; exceptions stop at the
+// co_spawn boundary.
 //
 // stop() is graceful: stop accepting, close idle keep-alive connections, let requests in flight
 // finish and be answered, then return.

@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -120,6 +121,11 @@ class Store {
 
     // Durable when it returns. enqueue_batch is one transaction (fan-out: all or nothing).
     virtual Result<Enqueued> enqueue(const NewMessage& message) = 0;
+    using EnqueueDone = std::function<void(Result<Enqueued>)>;
+    // enqueue() without holding the calling thread through the commit: `done` gets its result
+    // once the row is durable, on whichever thread finished the commit (SQLite: the group
+    // commit's), or on this one before it returns. By default, it is enqueue() then `done`.
+    virtual void enqueue_async(NewMessage message, EnqueueDone done) { done(enqueue(message)); }
     virtual Result<std::vector<Enqueued>> enqueue_batch(std::span<const NewMessage> messages) = 0;
 
     // Leases up to `max` due messages (status queued/retry with next_attempt_at <= now, or sending

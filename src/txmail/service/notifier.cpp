@@ -30,16 +30,32 @@ Result<outbox::NewMessage> Notifier::prepare(const Notification& notification) c
     return to_new_message(notification.event, *message, notification.idempotency_key);
 }
 
+// What follows a stored message: the dispatcher is woken, a new one is counted.
+void Notifier::stored(const Result<outbox::Enqueued>& enqueued, std::string_view event) const {
+    if (enqueued && on_queued_)
+        on_queued_();
+    if (enqueued && enqueued->created && on_accepted_)
+        on_accepted_(event);
+}
+
 Result<outbox::Enqueued> Notifier::notify(const Notification& notification) {
     auto queued = prepare(notification);
     if (!queued)
         return fail(queued.error());
     auto enqueued = store_.enqueue(*queued);
-    if (enqueued && on_queued_)
-        on_queued_();
-    if (enqueued && enqueued->created && on_accepted_)
-        on_accepted_(notification.event);
+    stored(enqueued, notification.event);
     return enqueued;
+}
+
+void Notifier::notify_async(const Notification& notification, outbox::Store::EnqueueDone done) {
+    auto queued = prepare(notification);
+    if (!queued)
+        return done(fail(queued.error()));
+    store_.enqueue_async(std::move(*queued),
+                         [this, event = notification.event, done = std::move(done)](auto enqueued) {
+                             stored(enqueued, event);
+                             done(std::move(enqueued));
+                         });
 }
 
 // Rendering is most of a fan-out's time (tens of microseconds a message, see docs/benchmarks.md)

@@ -40,6 +40,9 @@ class Notifier {
         : renderer_(renderer), store_(store) {}
 
     Result<outbox::Enqueued> notify(const Notification& notification);
+    // notify() without holding this thread through the commit: renders here, then `done` gets
+    // the result once the row is durable, on the store's thread (outbox::Store::enqueue_async).
+    void notify_async(const Notification& notification, outbox::Store::EnqueueDone done);
     Result<std::vector<outbox::Enqueued>> fan_out(const std::vector<Notification>& notifications);
     // Called after each commit (`txmail serve`: wakes the dispatcher's idle workers at once).
     void on_queued(std::function<void()> callback) { on_queued_ = std::move(callback); }
@@ -51,6 +54,7 @@ class Notifier {
 
   private:
     Result<outbox::NewMessage> prepare(const Notification& notification) const;
+    void stored(const Result<outbox::Enqueued>& enqueued, std::string_view event) const;
 
     const notify::Renderer& renderer_;
     outbox::Store& store_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 
+#include <spdlog/spdlog.h>
+
 namespace txmail::outbox::sqlite {
 
 namespace {
@@ -38,12 +40,26 @@ Result<void> GroupCommit::run(const Work& work, Await await) {
     item->work = &work;
     item->await = await;
     std::unique_lock lock(mutex_);
-    queue_.push_back(item);
+    enqueue(item, lock);
+    item->finished.wait(lock, [&] { return item->done; });
+    return std::move(item->result);
+}
+
+void GroupCommit::submit(Work work, Await await, Done done) {
+    auto item = std::make_shared<Item>();
+    item->owned_work = std::move(work);
+    item->work = &item->owned_work;
+    item->await = await;
+    item->done_callback = std::move(done);
+    std::unique_lock lock(mutex_);
+    enqueue(std::move(item), lock);
+}
+
+void GroupCommit::enqueue(std::shared_ptr<Item> item, std::unique_lock<std::mutex>&) {
+    queue_.push_back(std::move(item));
     // A busy writer takes the queue when it is done: waking it costs a system call for nothing.
     if (writer_idle_)
         work_queued_.notify_one();
-    item->finished.wait(lock, [&] { return item->done; });
-    return std::move(item->result);
 }
 
 void GroupCommit::write_loop() {
@@ -114,15 +130,31 @@ void GroupCommit::sync(const Batch& batch) {
                 item->result = fail(synced.error());
 }
 
-// Marks the batch done and wakes each caller. The shared_ptrs keep every item alive until its
-// notify, even if its caller has seen `done` and returned meanwhile.
+// Marks the batch done and wakes each waiting caller, or hands a submitted item its result. The
+// shared_ptrs keep every item alive until its notify, even if its caller has seen `done` and
+// returned meanwhile.
 void GroupCommit::finish(const Batch& batch, std::unique_lock<std::mutex>& lock) {
     for (const auto& item : batch)
         item->done = true;
     lock.unlock();
-    for (const auto& item : batch)
-        item->finished.notify_one();
+    for (const auto& item : batch) {
+        if (item->done_callback)
+            answer(*item);
+        else
+            item->finished.notify_one();
+    }
     lock.lock();
+}
+
+// A callback that throws is a bug in its caller; it must not end the writer or the syncer.
+void GroupCommit::answer(Item& item) {
+    try {
+        item.done_callback(std::move(item.result));
+    } catch (const std::exception& e) {
+        spdlog::error("outbox: a commit's callback failed: {}", e.what());
+    } catch (...) {
+        spdlog::error("outbox: a commit's callback failed with an unknown exception");
+    }
 }
 
 Result<void> GroupCommit::run_work(const Work& work) {

@@ -77,20 +77,43 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*file)));
 }
 
+// The work that stores `message` and notes the row it became (or already was) in `row`.
+GroupCommit::Work SqliteStore::insert_work(const NewMessage& message, Enqueued& row) {
+    return [&message, &row](Connection& connection) -> Result<void> {
+        auto inserted = insert_message(connection, message, truncate_to_ms(Clock::now()));
+        if (!inserted)
+            return fail(inserted.error());
+        row = *inserted;
+        return {};
+    };
+}
+
 Result<Enqueued> SqliteStore::enqueue(const NewMessage& message) {
     if (auto valid = validate(message); !valid)
         return fail(valid.error());
     Enqueued enqueued;
-    auto written = commits_.run([&](Connection& connection) -> Result<void> {
-        auto inserted = insert_message(connection, message, truncate_to_ms(Clock::now()));
-        if (!inserted)
-            return fail(inserted.error());
-        enqueued = *inserted;
-        return {};
-    });
-    if (!written)
+    if (auto written = commits_.run(insert_work(message, enqueued)); !written)
         return fail(written.error());
     return enqueued;
+}
+
+void SqliteStore::enqueue_async(NewMessage message, EnqueueDone done) {
+    if (auto valid = validate(message); !valid)
+        return done(fail(valid.error()));
+    // Owned by the work until the commit, then read by the callback.
+    struct Job {
+        NewMessage message;
+        Enqueued row;
+    };
+    auto job = std::make_shared<Job>(Job{std::move(message), {}});
+    commits_.submit([job, work = insert_work(job->message, job->row)](
+                        Connection& connection) { return work(connection); },
+                    GroupCommit::Await::durable,
+                    [job, done = std::move(done)](Result<void> written) {
+                        if (!written)
+                            return done(fail(written.error()));
+                        done(std::move(job->row));
+                    });
 }
 
 Result<std::vector<Enqueued>> SqliteStore::enqueue_batch(std::span<const NewMessage> messages) {

@@ -36,6 +36,7 @@ class SqliteStore final : public Store {
     }
 
     Result<Enqueued> enqueue(const NewMessage& message) override;
+    void enqueue_async(NewMessage message, EnqueueDone done) override;
     Result<std::vector<Enqueued>> enqueue_batch(std::span<const NewMessage> messages) override;
     Result<std::vector<StoredMessage>> lease_due(const std::string& worker, TimePoint now,
                                                  std::chrono::milliseconds lease_for,
@@ -58,6 +59,8 @@ class SqliteStore final : public Store {
 
   private:
     explicit SqliteStore(StoreFile file);
+
+    static GroupCommit::Work insert_work(const NewMessage& message, Enqueued& row);
 
     std::shared_ptr<SharedWriter> writer_;
     GroupCommit& commits_;
