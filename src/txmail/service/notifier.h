@@ -42,6 +42,8 @@ class Notifier {
     Result<outbox::Enqueued> notify(const Notification& notification);
     // notify() without holding this thread through the commit: renders here, then `done` gets
     // the result once the row is durable, on the store's thread (outbox::Store::enqueue_async).
+    // The Notifier must live until `done` has been called (`txmail serve` stops its HTTP server,
+    // which waits for every answer, before it destroys the Notifier).
     void notify_async(const Notification& notification, outbox::Store::EnqueueDone done);
     Result<std::vector<outbox::Enqueued>> fan_out(const std::vector<Notification>& notifications);
     // Called after each commit (`txmail serve`: wakes the dispatcher's idle workers at once).
