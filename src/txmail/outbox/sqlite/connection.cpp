@@ -136,6 +136,10 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
         return fail(pragmas.error());
     if (auto durable = connection->set_durable_commits(options.durable_commits); !durable)
         return fail(durable.error());
+    if (auto limited = connection->execute("PRAGMA journal_size_limit=" +
+                                           std::to_string(options.wal_size_limit));
+        !limited)
+        return fail(limited.error());
     return connection;
 }
 

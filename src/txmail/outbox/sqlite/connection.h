@@ -65,6 +65,12 @@ class Connection {
         // so the next synchronous=FULL commit on any of them (an outbox enqueue) makes the
         // earlier ones durable too.
         bool durable_commits = true;
+        // Bytes the WAL file is cut back to when this connection starts it again from the
+        // beginning after a complete checkpoint (PRAGMA journal_size_limit); -1: never cut.
+        // SQLite reuses the file rather than shrink it, so a WAL that a burst (or a long reader,
+        // which holds checkpoints back) made grow would otherwise keep its size for good: the
+        // HTTP benchmark's webhook load left one of 224 MB.
+        std::int64_t wal_size_limit = -1;
     };
 
     // Opens (creating it if needed) and applies WAL, synchronous (FULL unless the options say

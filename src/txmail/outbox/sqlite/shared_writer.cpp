@@ -27,8 +27,11 @@ Result<std::shared_ptr<SharedWriter>> shared_writer(const std::filesystem::path&
     if (auto existing = writers[key].lock())
         return existing;
     // The group commit syncs the WAL itself once COMMIT has returned (group_commit.h), so the
-    // writer's COMMIT need not wait for the disk.
-    auto connection = Connection::open(path, {busy_timeout, /*durable_commits=*/false});
+    // writer's COMMIT need not wait for the disk. The writer is the connection that starts the
+    // WAL again, so its limit is the one that cuts it back.
+    constexpr std::int64_t wal_size_limit = 64LL << 20;
+    auto connection =
+        Connection::open(path, {busy_timeout, /*durable_commits=*/false, wal_size_limit});
     if (!connection)
         return fail(connection.error());
     if (auto migrated = migrate(**connection); !migrated)
