@@ -134,17 +134,7 @@ Result<void> SqliteStripeWebhookLedger::update_event(outbox::sqlite::Connection&
 }
 
 Result<std::int64_t> SqliteStripeWebhookLedger::record_request(const WebhookRequest& request) {
-    std::int64_t id = 0;
-    auto written = write([&](outbox::sqlite::Connection& connection) -> Result<void> {
-        auto inserted = insert_request(connection, request);
-        if (!inserted)
-            return fail(inserted.error());
-        id = *inserted;
-        return {};
-    });
-    if (!written)
-        return fail(written.error());
-    return id;
+    return write_request(request, nullptr);
 }
 
 Result<std::vector<WebhookRequest>> SqliteStripeWebhookLedger::requests(
@@ -216,18 +206,24 @@ Result<void> SqliteStripeWebhookLedger::finish_event(const StripeEventRecord& re
 
 Result<std::int64_t> SqliteStripeWebhookLedger::finish_and_record(const StripeEventRecord& record,
                                                                   const WebhookRequest& request) {
+    return write_request(request, &record);
+}
+
+Result<std::int64_t> SqliteStripeWebhookLedger::write_request(const WebhookRequest& request,
+                                                              const StripeEventRecord* finished) {
     std::int64_t id = 0;
     auto written = write(
         [&](outbox::sqlite::Connection& connection) -> Result<void> {
-            if (auto updated = update_event(connection, record); !updated)
-                return updated;
+            if (finished)
+                if (auto updated = update_event(connection, *finished); !updated)
+                    return updated;
             auto inserted = insert_request(connection, request);
             if (!inserted)
                 return fail(inserted.error());
             id = *inserted;
             return {};
         },
-        finish_await(record));
+        finished ? finish_await(*finished) : Await::committed);
     if (!written)
         return fail(written.error());
     return id;

@@ -53,6 +53,9 @@ class SqliteStripeWebhookLedger final : public StripeWebhookLedger {
                                                const WebhookRequest& request);
     static Result<void> update_event(outbox::sqlite::Connection& connection,
                                      const StripeEventRecord& record);
+    // Records the request and, when given, the finished event's outcome, in one commit.
+    Result<std::int64_t> write_request(const WebhookRequest& request,
+                                       const StripeEventRecord* finished);
     Result<std::vector<StripeEventRecord>> events_where(std::string_view condition,
                                                         const std::string& value);
 
