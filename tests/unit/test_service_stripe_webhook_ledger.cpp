@@ -26,15 +26,28 @@ class StripeWebhookLedgerContract : public ::testing::TestWithParam<Backend> {
   protected:
     void SetUp() override { ledger = GetParam().open(directory); }
 
-    bool claim(const std::string& id, WebhookClock::time_point at) {
-        auto claimed = ledger->claim_event(event(id), at, at - minutes(5));
-        EXPECT_TRUE(claimed) << claimed.error().describe();
-        return claimed && *claimed;
+    // Stores the event with `status` and a request for it, as a webhook's last write does.
+    bool store(const StripeEventRecord& record, WebhookClock::time_point at) {
+        auto stored =
+            ledger->store_event_and_record(record, request_for(record.event_id), at - minutes(5));
+        EXPECT_TRUE(stored) << stored.error().describe();
+        return stored && stored->event_stored;
     }
 
-    static StripeEventRecord event(const std::string& id, std::int64_t created = 100) {
-        return {id, "invoice.payment_failed", created, "cus_1", {}, {},
+    static StripeEventRecord event(const std::string& id, std::int64_t created = 100,
+                                   std::string_view status = stripe_event_status::processed) {
+        return {id, "invoice.payment_failed", created, "cus_1", std::string(status), {},
                 {}, "{\"id\":\"" + id + "\"}"};
+    }
+
+    WebhookRequest request_for(const std::string& id) const {
+        WebhookRequest request;
+        request.received_at = now;
+        request.valid = true;
+        request.event_id = id;
+        request.outcome = "queued";
+        request.message_ids = {7};
+        return request;
     }
 
     testing::TempDirectory directory;
@@ -78,89 +91,66 @@ TEST_P(StripeWebhookLedgerContract, RequestsAreListedNewestFirstWithCursorAndEve
     EXPECT_EQ(one[0].id, 3);
 }
 
-TEST_P(StripeWebhookLedgerContract, AnEventIsClaimedOnceThenFinished) {
-    ASSERT_TRUE(claim("evt_1", now));
-    EXPECT_FALSE(claim("evt_1", now));
-    EXPECT_EQ(ledger->find_event("evt_1").value().value().status, stripe_event_status::processing);
-
+TEST_P(StripeWebhookLedgerContract, AnEventIsStoredOnceWithItsRequest) {
     StripeEventRecord done = event("evt_1");
-    done.status = stripe_event_status::processed;
     done.result = "payment_failed queued for user 42";
     done.message_ids = {7};
-    ASSERT_TRUE(ledger->finish_event(done));
+    auto first = ledger->store_event_and_record(done, request_for("evt_1"), now - minutes(5));
+    ASSERT_TRUE(first) << first.error().describe();
+    EXPECT_TRUE(first->event_stored);
     const auto stored = ledger->find_event("evt_1").value().value();
     EXPECT_EQ(stored.status, stripe_event_status::processed);
     EXPECT_EQ(stored.result, "payment_failed queued for user 42");
     EXPECT_EQ(stored.message_ids, (std::vector<std::int64_t>{7}));
     EXPECT_EQ(stored.payload, "{\"id\":\"evt_1\"}");
-    EXPECT_FALSE(claim("evt_1", now + minutes(60)));  // finished events are never taken over
     EXPECT_FALSE(ledger->find_event("evt_2")->has_value());
-}
 
-TEST_P(StripeWebhookLedgerContract, FinishAndRecordWritesBothOrNeither) {
-    ASSERT_TRUE(claim("evt_1", now));
-    StripeEventRecord done = event("evt_1");
-    done.status = stripe_event_status::processed;
-    done.result = "payment_failed queued for user 42";
-    done.message_ids = {7};
-    WebhookRequest request;
-    request.received_at = now;
-    request.valid = true;
-    request.event_id = "evt_1";
-    request.outcome = "queued";
-    request.message_ids = {7};
-    auto id = ledger->finish_and_record(done, request);
-    ASSERT_TRUE(id) << id.error().describe();
+    // A second delivery that acted too (concurrently) is recorded as a duplicate of the first.
+    StripeEventRecord again = event("evt_1", 100, stripe_event_status::ignored);
+    auto second = ledger->store_event_and_record(again, request_for("evt_1"), now + minutes(60));
+    ASSERT_TRUE(second) << second.error().describe();
+    EXPECT_FALSE(second->event_stored);  // a stored outcome is never taken over
     EXPECT_EQ(ledger->find_event("evt_1").value().value().status, stripe_event_status::processed);
     auto recorded = ledger->requests({std::nullopt, std::string("evt_1"), 50}).value();
-    ASSERT_EQ(recorded.size(), 1u);
-    EXPECT_EQ(recorded[0].id, *id);
-    EXPECT_EQ(recorded[0].outcome, "queued");
-
-    // An event never claimed cannot be finished, and its request is then not recorded either.
-    StripeEventRecord unclaimed = event("evt_2");
-    unclaimed.status = stripe_event_status::processed;
-    request.event_id = "evt_2";
-    auto refused = ledger->finish_and_record(unclaimed, request);
-    ASSERT_FALSE(refused);
-    EXPECT_NE(refused.error().message.find("evt_2 was never claimed"), std::string::npos)
-        << refused.error().message;
-    EXPECT_TRUE(ledger->requests({std::nullopt, std::string("evt_2"), 50})->empty());
-    EXPECT_FALSE(ledger->find_event("evt_2")->has_value());
+    ASSERT_EQ(recorded.size(), 2u);
+    EXPECT_EQ(recorded[1].id, first->id);
+    EXPECT_EQ(recorded[1].outcome, "queued");
+    EXPECT_EQ(recorded[0].id, second->id);
+    EXPECT_EQ(recorded[0].outcome, "duplicate");
+    EXPECT_EQ(recorded[0].reason, "event already received: processed");
+    EXPECT_EQ(recorded[0].message_ids, (std::vector<std::int64_t>{7}));
 }
 
-TEST_P(StripeWebhookLedgerContract, AForgottenOrStaleClaimCanBeTakenAgain) {
-    ASSERT_TRUE(claim("evt_1", now));
-    ASSERT_TRUE(ledger->forget_event("evt_1"));
-    EXPECT_FALSE(ledger->find_event("evt_1")->has_value());
-    EXPECT_TRUE(claim("evt_1", now));
+TEST_P(StripeWebhookLedgerContract, AStaleClaimIsTakenOverAndAFreshOneIsNot) {
+    ASSERT_TRUE(store(event("evt_1", 100, stripe_event_status::pending_customer), now));
+    ASSERT_TRUE(ledger->claim_pending("evt_1", now).value());
+    const auto claimed = ledger->find_event("evt_1").value().value();
+    EXPECT_EQ(claimed.status, stripe_event_status::processing);
+    EXPECT_EQ(claimed.claimed_at, now);
 
-    EXPECT_FALSE(claim("evt_1", now + minutes(4)));  // still held
-    EXPECT_TRUE(claim("evt_1", now + minutes(6)));   // its holder died
+    EXPECT_FALSE(store(event("evt_1"), now + minutes(4)));  // still held
+    EXPECT_TRUE(store(event("evt_1"), now + minutes(6)));   // its holder died
+    EXPECT_EQ(ledger->find_event("evt_1").value().value().status, stripe_event_status::processed);
 }
 
-TEST_P(StripeWebhookLedgerContract, ConcurrentClaimsOfOneEventLetOneThrough) {
+TEST_P(StripeWebhookLedgerContract, ConcurrentStoresOfOneEventLetOneThrough) {
     std::atomic<int> winners = 0;
     std::vector<std::thread> threads;
     for (int t = 0; t < 8; ++t)
         threads.emplace_back([&] {
-            auto claimed = ledger->claim_event(event("evt_race"), now, now - minutes(5));
-            if (claimed && *claimed)
+            if (store(event("evt_race"), now))
                 ++winners;
         });
     for (auto& thread : threads)
         thread.join();
     EXPECT_EQ(winners, 1);
+    EXPECT_EQ(ledger->requests({std::nullopt, std::string("evt_race"), 50})->size(), 8u);
 }
 
 TEST_P(StripeWebhookLedgerContract, PendingEventsAreListedOldestFirstAndReclaimedOnce) {
-    for (auto [id, created] : {std::pair{"evt_b", 200}, std::pair{"evt_a", 100}}) {
-        ASSERT_TRUE(claim(id, now));
-        StripeEventRecord pending = event(id, created);
-        pending.status = stripe_event_status::pending_customer;
-        ASSERT_TRUE(ledger->finish_event(pending));
-    }
-    ASSERT_TRUE(claim("evt_done", now));
+    for (auto [id, created] : {std::pair{"evt_b", 200}, std::pair{"evt_a", 100}})
+        ASSERT_TRUE(store(event(id, created, stripe_event_status::pending_customer), now));
+    ASSERT_TRUE(store(event("evt_done"), now));
     auto pending = ledger->pending_for_customer("cus_1").value();
     ASSERT_EQ(pending.size(), 2u);
     EXPECT_EQ(pending[0].event_id, "evt_a");
@@ -172,6 +162,18 @@ TEST_P(StripeWebhookLedgerContract, PendingEventsAreListedOldestFirstAndReclaime
     EXPECT_FALSE(ledger->claim_pending("evt_done", now).value());
     EXPECT_FALSE(ledger->claim_pending("evt_missing", now).value());
     EXPECT_EQ(ledger->pending_for_customer("cus_1")->size(), 1u);
+
+    StripeEventRecord delivered = event("evt_a", 100);
+    delivered.result = "payment_failed queued for user 42";
+    delivered.message_ids = {9};
+    ASSERT_TRUE(ledger->finish_event(delivered));
+    const auto finished = ledger->find_event("evt_a").value().value();
+    EXPECT_EQ(finished.status, stripe_event_status::processed);
+    EXPECT_EQ(finished.message_ids, (std::vector<std::int64_t>{9}));
+    EXPECT_EQ(finished.payload, "{\"id\":\"evt_a\"}");
+    auto unknown = ledger->finish_event(event("evt_missing"));
+    ASSERT_FALSE(unknown);
+    EXPECT_NE(unknown.error().message.find("evt_missing was never stored"), std::string::npos);
 }
 
 TEST_P(StripeWebhookLedgerContract, SubscriptionsAdvanceInOrderAndStopAtDeletion) {
@@ -202,11 +204,12 @@ TEST(SqliteStripeWebhookLedger, WritesInTheOutboxsTransactions) {
     request.event_id = "evt_1";
     ASSERT_TRUE((*ledger)->record_request(request));
     const auto now = WebhookClock::now();
-    ASSERT_TRUE(*(*ledger)->claim_event(
-        {"evt_1", "invoice.payment_failed", 1, "cus_1", {}, {}, {}, "{}"}, now, now - minutes(5)));
+    ASSERT_TRUE((*ledger)->store_event_and_record(
+        {"evt_1", "invoice.payment_failed", 1, "cus_1", "processed", {}, {}, "{}"}, request,
+        now - minutes(5)));
     EXPECT_EQ((*outbox)->transactions(), before + 2)
         << "the ledger's writes went through the outbox's group commit, not a second writer";
-    EXPECT_EQ((*ledger)->requests({}).value().size(), 1u);
+    EXPECT_EQ((*ledger)->requests({}).value().size(), 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(

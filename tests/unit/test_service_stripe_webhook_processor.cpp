@@ -220,13 +220,21 @@ TEST_F(StripeWebhookProcessorTest, ConcurrentDeliveriesOfOneEventQueueOnce) {
     EXPECT_EQ(audit().size(), 8u);
 }
 
-// A delivery while another request still holds the event must not be a 200: if the holder died,
-// Stripe would stop retrying and the email would be lost. A claim older than claim_timeout (300 s)
-// is taken over by the next retry.
+// A delivery while another request delivers the event to its newly linked customer must not be a
+// 200: if that request died, Stripe would stop retrying and the email would be lost. A claim
+// older than claim_timeout (300 s) is taken over by the next retry.
 TEST_F(StripeWebhookProcessorTest, ADeliveryWhileTheEventIsBeingProcessedIsRetriedLater) {
     link_zoe();
-    StripeEventRecord held{"evt_TxmailFixture04", "invoice.payment_failed", 0, {}, {}, {}, {}, {}};
-    ASSERT_TRUE(ledger.claim_event(held, now, now - seconds(300)).value());
+    StripeEventRecord held{"evt_TxmailFixture04",
+                           "invoice.payment_failed",
+                           0,
+                           "cus_TxmailFixture01",
+                           std::string(stripe_event_status::pending_customer),
+                           {},
+                           {},
+                           "{}"};
+    ASSERT_TRUE(ledger.store_event_and_record(held, {}, now - seconds(300)).value().event_stored);
+    ASSERT_TRUE(ledger.claim_pending(held.event_id, now).value());
 
     const auto busy = receive(signed_now(fixture("invoice.payment_failed")));
     EXPECT_EQ(busy.status, 409);
@@ -305,9 +313,9 @@ TEST_F(StripeWebhookProcessorTest, OtherEventTypesAreRecordedAndIgnored) {
     EXPECT_TRUE(queued().empty());
 }
 
-// A store failing after the claim: the request fails (Stripe retries), the event is not kept as
-// seen, and the retry, once the store is back, queues the email.
-TEST(StripeWebhookProcessorStoreFailure, TheEventIsForgottenSoStripesRetryRedoesIt) {
+// The outbox failing: the request fails (Stripe retries), the event is not stored as seen, and
+// the retry, once the outbox is back, queues the email.
+TEST(StripeWebhookProcessorStoreFailure, AnEmailThatCannotBeQueuedLeavesTheEventForStripesRetry) {
     testing::TempDirectory directory;
     const auto path = directory / "txmail.db";
     auto outbox = outbox::open_store("sqlite:///" + path.string()).value();
@@ -334,10 +342,10 @@ TEST(StripeWebhookProcessorStoreFailure, TheEventIsForgottenSoStripesRetryRedoes
     EXPECT_EQ(outbox->list({}).value().size(), 1u);
 }
 
-// The event's outcome and the audit row are one write at the end; when it fails, the request
-// fails (Stripe retries), the audit row alone says why, and the claim is left to go stale: the
-// email was queued, and Stripe's retry once it is taken over queues no second one.
-TEST(StripeWebhookProcessorStoreFailure, AnOutcomeThatCannotBeWrittenFailsTheRequestAndIsAudited) {
+// The event, with its outcome, and the audit row are one write at the end, after the email is
+// queued; when it fails, the request fails (Stripe retries), the audit row alone says why, the
+// event is not stored, and Stripe's retry queues no second email.
+TEST(StripeWebhookProcessorStoreFailure, AnEventThatCannotBeStoredFailsTheRequestAndIsAudited) {
     testing::TempDirectory directory;
     const auto path = directory / "txmail.db";
     auto ledger = open_stripe_webhook_ledger("sqlite:///" + path.string()).value();
@@ -351,7 +359,7 @@ TEST(StripeWebhookProcessorStoreFailure, AnOutcomeThatCannotBeWrittenFailsTheReq
     StripeWebhookProcessor processor{*ledger, contacts, notifier, options_at(now)};
 
     ASSERT_TRUE(
-        sabotage->execute("CREATE TRIGGER no_finish BEFORE UPDATE ON stripe_events "
+        sabotage->execute("CREATE TRIGGER no_store BEFORE INSERT ON stripe_events "
                           "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"));
     auto failed =
         processor.receive(signed_input(fixture("invoice.payment_failed"), unix_seconds(now)));
@@ -362,12 +370,10 @@ TEST(StripeWebhookProcessorStoreFailure, AnOutcomeThatCannotBeWrittenFailsTheReq
     ASSERT_EQ(audit.size(), 1u);
     EXPECT_EQ(audit[0].outcome, "error");
     EXPECT_NE(audit[0].reason.find("the disk is full"), std::string::npos) << audit[0].reason;
-    EXPECT_EQ(ledger->find_event("evt_TxmailFixture04").value().value().status,
-              stripe_event_status::processing);
+    EXPECT_FALSE(ledger->find_event("evt_TxmailFixture04").value());
     EXPECT_EQ(outbox.list({}).value().size(), 1u);
 
-    ASSERT_TRUE(sabotage->execute("DROP TRIGGER no_finish"));
-    now += std::chrono::seconds(301);  // past claim_timeout: Stripe's retry takes the claim over
+    ASSERT_TRUE(sabotage->execute("DROP TRIGGER no_store"));
     auto retried =
         processor.receive(signed_input(fixture("invoice.payment_failed"), unix_seconds(now)));
     ASSERT_TRUE(retried) << retried.error().describe();

@@ -32,59 +32,41 @@ Result<std::vector<WebhookRequest>> MemoryStripeWebhookLedger::requests(
     return newest_first;
 }
 
-Result<bool> MemoryStripeWebhookLedger::claim_event(const StripeEventRecord& record,
-                                                    WebhookClock::time_point now,
-                                                    WebhookClock::time_point stale_before) {
+Result<RecordedRequest> MemoryStripeWebhookLedger::store_event_and_record(
+    const StripeEventRecord& record, const WebhookRequest& request,
+    WebhookClock::time_point stale_before) {
     std::lock_guard lock(mutex_);
-    auto [it, inserted] = events_.try_emplace(record.event_id);
-    if (!inserted && !(it->second.record.status == stripe_event_status::processing &&
-                       it->second.claimed_at < stale_before))
-        return false;
-    it->second.record = record;
-    it->second.record.status = stripe_event_status::processing;
-    it->second.claimed_at = now;
-    return true;
+    auto [it, inserted] = events_.try_emplace(record.event_id, record);
+    if (inserted || is_stale_claim(it->second, stale_before)) {
+        it->second = record;
+        return RecordedRequest{insert_request(request), true};
+    }
+    WebhookRequest duplicate = request;
+    mark_duplicate(duplicate, it->second);
+    return RecordedRequest{insert_request(duplicate), false};
 }
 
 Result<bool> MemoryStripeWebhookLedger::claim_pending(const std::string& event_id,
                                                       WebhookClock::time_point now) {
     std::lock_guard lock(mutex_);
     auto it = events_.find(event_id);
-    if (it == events_.end() || it->second.record.status != stripe_event_status::pending_customer)
+    if (it == events_.end() || it->second.status != stripe_event_status::pending_customer)
         return false;
-    it->second.record.status = stripe_event_status::processing;
+    it->second.status = stripe_event_status::processing;
     it->second.claimed_at = now;
     return true;
 }
 
-Result<void> MemoryStripeWebhookLedger::update_event(const StripeEventRecord& record) {
+Result<void> MemoryStripeWebhookLedger::finish_event(const StripeEventRecord& record) {
+    std::lock_guard lock(mutex_);
     auto it = events_.find(record.event_id);
     if (it == events_.end())
-        return fail(Error::internal("Stripe event " + record.event_id + " was never claimed"));
-    StripeEventRecord& stored = it->second.record;
+        return fail(Error::internal("Stripe event " + record.event_id + " was never stored"));
+    StripeEventRecord& stored = it->second;
     stored.status = record.status;
     stored.result = record.result;
     stored.customer_id = record.customer_id;
     stored.message_ids = record.message_ids;
-    return {};
-}
-
-Result<void> MemoryStripeWebhookLedger::finish_event(const StripeEventRecord& record) {
-    std::lock_guard lock(mutex_);
-    return update_event(record);
-}
-
-Result<std::int64_t> MemoryStripeWebhookLedger::finish_and_record(const StripeEventRecord& record,
-                                                                  const WebhookRequest& request) {
-    std::lock_guard lock(mutex_);
-    if (auto updated = update_event(record); !updated)
-        return fail(updated.error());
-    return insert_request(request);
-}
-
-Result<void> MemoryStripeWebhookLedger::forget_event(const std::string& event_id) {
-    std::lock_guard lock(mutex_);
-    events_.erase(event_id);
     return {};
 }
 
@@ -94,7 +76,7 @@ Result<std::optional<StripeEventRecord>> MemoryStripeWebhookLedger::find_event(
     auto it = events_.find(event_id);
     if (it == events_.end())
         return std::optional<StripeEventRecord>{};
-    return std::optional<StripeEventRecord>{it->second.record};
+    return std::optional<StripeEventRecord>{it->second};
 }
 
 Result<std::vector<StripeEventRecord>> MemoryStripeWebhookLedger::pending_for_customer(
@@ -102,9 +84,9 @@ Result<std::vector<StripeEventRecord>> MemoryStripeWebhookLedger::pending_for_cu
     std::lock_guard lock(mutex_);
     std::vector<StripeEventRecord> pending;
     for (const auto& [id, stored] : events_)
-        if (stored.record.status == stripe_event_status::pending_customer &&
-            stored.record.customer_id == customer_id)
-            pending.push_back(stored.record);
+        if (stored.status == stripe_event_status::pending_customer &&
+            stored.customer_id == customer_id)
+            pending.push_back(stored);
     std::ranges::stable_sort(pending, {}, &StripeEventRecord::created);
     return pending;
 }

@@ -13,13 +13,11 @@ class MemoryStripeWebhookLedger final : public StripeWebhookLedger {
   public:
     Result<std::int64_t> record_request(const WebhookRequest& request) override;
     Result<std::vector<WebhookRequest>> requests(const WebhookRequestFilter& filter) override;
-    Result<bool> claim_event(const StripeEventRecord& record, WebhookClock::time_point now,
-                             WebhookClock::time_point stale_before) override;
+    Result<RecordedRequest> store_event_and_record(const StripeEventRecord& record,
+                                                   const WebhookRequest& request,
+                                                   WebhookClock::time_point stale_before) override;
     Result<bool> claim_pending(const std::string& event_id, WebhookClock::time_point now) override;
     Result<void> finish_event(const StripeEventRecord& record) override;
-    Result<std::int64_t> finish_and_record(const StripeEventRecord& record,
-                                           const WebhookRequest& request) override;
-    Result<void> forget_event(const std::string& event_id) override;
     Result<std::optional<StripeEventRecord>> find_event(const std::string& event_id) override;
     Result<std::vector<StripeEventRecord>> pending_for_customer(
         const std::string& customer_id) override;
@@ -29,18 +27,12 @@ class MemoryStripeWebhookLedger final : public StripeWebhookLedger {
         const std::string& subscription_id) override;
 
   private:
-    struct StoredEvent {
-        StripeEventRecord record;
-        WebhookClock::time_point claimed_at{};
-    };
-
-    // finish_event() and record_request() with the mutex held.
-    Result<void> update_event(const StripeEventRecord& record);
+    // record_request() with the mutex held.
     std::int64_t insert_request(const WebhookRequest& request);
 
     std::mutex mutex_;
     std::map<std::int64_t, WebhookRequest> requests_;  // by id
-    std::map<std::string, StoredEvent> events_;
+    std::map<std::string, StripeEventRecord> events_;
     std::map<std::string, SubscriptionState> subscriptions_;
 };
 

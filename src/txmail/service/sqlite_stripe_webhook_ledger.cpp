@@ -37,11 +37,22 @@ WebhookRequest read_request(const Statement& row) {
 }
 
 constexpr std::string_view event_columns =
-    "id, type, created, customer_id, status, result, message_ids, payload";
+    "id, type, created, customer_id, status, result, message_ids, payload, claimed_at";
 
 StripeEventRecord read_event(const Statement& row) {
-    return {row.text(0), row.text(1), row.integer(2),        row.text(3),
-            row.text(4), row.text(5), ids_from(row.text(6)), row.blob(7)};
+    return {row.text(0),           row.text(1), row.integer(2),
+            row.text(3),           row.text(4), row.text(5),
+            ids_from(row.text(6)), row.blob(7), outbox::from_unix_ms(row.integer(8))};
+}
+
+Result<std::optional<StripeEventRecord>> load_event(outbox::sqlite::Connection& connection,
+                                                    const std::string& id) {
+    auto query = connection.prepare("SELECT " + std::string(event_columns) +
+                                    " FROM stripe_events WHERE id = ?1");
+    if (!query)
+        return fail(query.error());
+    query->bind(1, id);
+    return first_row<StripeEventRecord>(*query, read_event);
 }
 
 Result<std::optional<SubscriptionState>> load_subscription(outbox::sqlite::Connection& connection,
@@ -75,13 +86,13 @@ Result<std::unique_ptr<SqliteStripeWebhookLedger>> SqliteStripeWebhookLedger::op
         new SqliteStripeWebhookLedger(std::move(*file)));
 }
 
-// The ledger's writes do not wait for the disk: a webhook made four fsyncs in a row (claim,
+// The ledger's writes do not wait for the disk: a webhook once made four fsyncs in a row (claim,
 // enqueue, finish, audit), ~226 webhooks/s on the shared disk (docs/benchmarks.md). They need
-// not: the claim and the subscription's order are committed before the email's enqueue, which
-// waits for a sync that covers them; a finish lost in a power cut leaves a claim that goes stale
-// and is taken over, and the outbox's key stripe:<event id> keeps the retry from queueing a
-// second email. The one write that stands alone for an email, an event kept for its unknown
-// customer, waits for the disk (finish_event).
+// not: the subscription's order is committed before the email's enqueue, which waits for a sync
+// that covers it, and the email is durable before its event is stored; an event lost in a power
+// cut is processed again by Stripe's next delivery of it, and the outbox's key stripe:<event id>
+// keeps that from queueing a second email. The one write that stands alone for an email, an
+// event kept for its unknown customer, waits for the disk (finish_await).
 Result<void> SqliteStripeWebhookLedger::write(const Work& work, Await await) {
     return writer_->commits.run(work, await);
 }
@@ -113,28 +124,44 @@ Result<std::int64_t> SqliteStripeWebhookLedger::insert_request(
     return id;
 }
 
-Result<void> SqliteStripeWebhookLedger::update_event(outbox::sqlite::Connection& connection,
-                                                     const StripeEventRecord& record) {
-    auto finish = connection.prepare(
-        "UPDATE stripe_events SET status = ?2, result = ?3, customer_id = ?4, "
-        "message_ids = ?5 WHERE id = ?1");
-    if (!finish)
-        return fail(finish.error());
-    if (auto done = finish->bind(1, record.event_id)
-                        .bind(2, record.status)
-                        .bind(3, record.result)
+Result<bool> SqliteStripeWebhookLedger::store_event(outbox::sqlite::Connection& connection,
+                                                    const StripeEventRecord& record,
+                                                    WebhookClock::time_point stale_before) {
+    auto store = connection.prepare(
+        "INSERT INTO stripe_events (id, type, created, customer_id, status, result, "
+        "message_ids, payload, claimed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0) "
+        "ON CONFLICT (id) DO UPDATE SET type = ?2, created = ?3, customer_id = ?4, status = ?5, "
+        "result = ?6, message_ids = ?7, payload = ?8, claimed_at = 0 "
+        "WHERE status = 'processing' AND claimed_at < ?9");
+    if (!store)
+        return fail(store.error());
+    if (auto done = store->bind(1, record.event_id)
+                        .bind(2, record.type)
+                        .bind(3, record.created)
                         .bind(4, record.customer_id)
-                        .bind(5, ids_json(record.message_ids))
+                        .bind(5, record.status)
+                        .bind(6, record.result)
+                        .bind(7, ids_json(record.message_ids))
+                        .bind_blob(8, record.payload)
+                        .bind(9, outbox::to_unix_ms(stale_before))
                         .run();
         !done)
-        return done;
-    if (connection.changes() == 0)
-        return fail(Error::internal("Stripe event " + record.event_id + " was never claimed"));
-    return {};
+        return fail(done.error());
+    return connection.changes() > 0;
 }
 
 Result<std::int64_t> SqliteStripeWebhookLedger::record_request(const WebhookRequest& request) {
-    return write_request(request, nullptr);
+    std::int64_t id = 0;
+    auto written = write([&](outbox::sqlite::Connection& connection) -> Result<void> {
+        auto inserted = insert_request(connection, request);
+        if (!inserted)
+            return fail(inserted.error());
+        id = *inserted;
+        return {};
+    });
+    if (!written)
+        return fail(written.error());
+    return id;
 }
 
 Result<std::vector<WebhookRequest>> SqliteStripeWebhookLedger::requests(
@@ -154,33 +181,37 @@ Result<std::vector<WebhookRequest>> SqliteStripeWebhookLedger::requests(
     return all_rows<WebhookRequest>(*query, read_request);
 }
 
-Result<bool> SqliteStripeWebhookLedger::claim_event(const StripeEventRecord& record,
-                                                    WebhookClock::time_point now,
-                                                    WebhookClock::time_point stale_before) {
-    return changed_any(
-        writer_->commits,
+Result<RecordedRequest> SqliteStripeWebhookLedger::store_event_and_record(
+    const StripeEventRecord& record, const WebhookRequest& request,
+    WebhookClock::time_point stale_before) {
+    RecordedRequest recorded;
+    auto written = write(
         [&](outbox::sqlite::Connection& connection) -> Result<void> {
-            auto claim = connection.prepare(
-                "INSERT INTO stripe_events (id, type, created, customer_id, status, result, "
-                "message_ids, payload, claimed_at) "
-                "VALUES (?1, ?2, ?3, ?4, 'processing', ?5, ?6, ?7, ?8) "
-                "ON CONFLICT (id) DO UPDATE SET type = ?2, created = ?3, customer_id = ?4, "
-                "result = ?5, message_ids = ?6, payload = ?7, claimed_at = ?8 "
-                "WHERE status = 'processing' AND claimed_at < ?9");
-            if (!claim)
-                return fail(claim.error());
-            return claim->bind(1, record.event_id)
-                .bind(2, record.type)
-                .bind(3, record.created)
-                .bind(4, record.customer_id)
-                .bind(5, record.result)
-                .bind(6, ids_json(record.message_ids))
-                .bind_blob(7, record.payload)
-                .bind(8, outbox::to_unix_ms(now))
-                .bind(9, outbox::to_unix_ms(stale_before))
-                .run();
+            auto stored = store_event(connection, record, stale_before);
+            if (!stored)
+                return fail(stored.error());
+            recorded.event_stored = *stored;
+            Result<std::int64_t> inserted = 0;
+            if (*stored) {
+                inserted = insert_request(connection, request);
+            } else {
+                auto first = load_event(connection, record.event_id);
+                if (!first)
+                    return fail(first.error());
+                WebhookRequest duplicate = request;
+                if (*first)
+                    mark_duplicate(duplicate, **first);
+                inserted = insert_request(connection, duplicate);
+            }
+            if (!inserted)
+                return fail(inserted.error());
+            recorded.id = *inserted;
+            return {};
         },
-        Await::committed);
+        finish_await(record));
+    if (!written)
+        return fail(written.error());
+    return recorded;
 }
 
 Result<bool> SqliteStripeWebhookLedger::claim_pending(const std::string& event_id,
@@ -200,69 +231,44 @@ Result<bool> SqliteStripeWebhookLedger::claim_pending(const std::string& event_i
 
 Result<void> SqliteStripeWebhookLedger::finish_event(const StripeEventRecord& record) {
     return write(
-        [&](outbox::sqlite::Connection& connection) { return update_event(connection, record); },
-        finish_await(record));
-}
-
-Result<std::int64_t> SqliteStripeWebhookLedger::finish_and_record(const StripeEventRecord& record,
-                                                                  const WebhookRequest& request) {
-    return write_request(request, &record);
-}
-
-Result<std::int64_t> SqliteStripeWebhookLedger::write_request(const WebhookRequest& request,
-                                                              const StripeEventRecord* finished) {
-    std::int64_t id = 0;
-    auto written = write(
         [&](outbox::sqlite::Connection& connection) -> Result<void> {
-            if (finished)
-                if (auto updated = update_event(connection, *finished); !updated)
-                    return updated;
-            auto inserted = insert_request(connection, request);
-            if (!inserted)
-                return fail(inserted.error());
-            id = *inserted;
+            auto finish = connection.prepare(
+                "UPDATE stripe_events SET status = ?2, result = ?3, customer_id = ?4, "
+                "message_ids = ?5 WHERE id = ?1");
+            if (!finish)
+                return fail(finish.error());
+            if (auto done = finish->bind(1, record.event_id)
+                                .bind(2, record.status)
+                                .bind(3, record.result)
+                                .bind(4, record.customer_id)
+                                .bind(5, ids_json(record.message_ids))
+                                .run();
+                !done)
+                return done;
+            if (connection.changes() == 0)
+                return fail(
+                    Error::internal("Stripe event " + record.event_id + " was never stored"));
             return {};
         },
-        finished ? finish_await(*finished) : Await::committed);
-    if (!written)
-        return fail(written.error());
-    return id;
-}
-
-Result<void> SqliteStripeWebhookLedger::forget_event(const std::string& event_id) {
-    return write([&](outbox::sqlite::Connection& connection) -> Result<void> {
-        auto forget = connection.prepare("DELETE FROM stripe_events WHERE id = ?1");
-        if (!forget)
-            return fail(forget.error());
-        return forget->bind(1, event_id).run();
-    });
-}
-
-Result<std::vector<StripeEventRecord>> SqliteStripeWebhookLedger::events_where(
-    std::string_view condition, const std::string& value) {
-    std::lock_guard lock(reader_mutex_);
-    auto query =
-        reader_->prepare("SELECT " + std::string(event_columns) + " FROM stripe_events WHERE " +
-                         std::string(condition) + " ORDER BY created, id");
-    if (!query)
-        return fail(query.error());
-    query->bind(1, value);
-    return all_rows<StripeEventRecord>(*query, read_event);
+        finish_await(record));
 }
 
 Result<std::optional<StripeEventRecord>> SqliteStripeWebhookLedger::find_event(
     const std::string& event_id) {
-    auto found = events_where("id = ?1", event_id);
-    if (!found)
-        return fail(found.error());
-    if (found->empty())
-        return std::optional<StripeEventRecord>{};
-    return std::optional<StripeEventRecord>{std::move(found->front())};
+    std::lock_guard lock(reader_mutex_);
+    return load_event(*reader_, event_id);
 }
 
 Result<std::vector<StripeEventRecord>> SqliteStripeWebhookLedger::pending_for_customer(
     const std::string& customer_id) {
-    return events_where("customer_id = ?1 AND status = 'pending_customer'", customer_id);
+    std::lock_guard lock(reader_mutex_);
+    auto query = reader_->prepare("SELECT " + std::string(event_columns) +
+                                  " FROM stripe_events WHERE customer_id = ?1 AND "
+                                  "status = 'pending_customer' ORDER BY created, id");
+    if (!query)
+        return fail(query.error());
+    query->bind(1, customer_id);
+    return all_rows<StripeEventRecord>(*query, read_event);
 }
 
 Result<bool> SqliteStripeWebhookLedger::advance_subscription(const std::string& subscription_id,

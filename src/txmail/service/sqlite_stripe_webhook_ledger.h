@@ -1,7 +1,7 @@
 // The StripeWebhookLedger in the outbox's SQLite file (tables stripe_webhook_requests,
 // stripe_events, stripe_subscriptions: migration 3 in outbox/sqlite/migrations.cpp). Writes go
 // through the file's shared writer (outbox/sqlite/shared_writer.h), in the same transactions as
-// the outbox's enqueues; reads use a connection of their own. The event claim is one INSERT ...
+// the outbox's enqueues; reads use a connection of their own. Storing an event is one INSERT ...
 // ON CONFLICT and the subscription step one read-and-write unit in the writer's IMMEDIATE
 // transaction, so they hold across processes sharing the file too. Errors carry SQLite's message.
 // Writes wait for their commit, not for the disk (why: open() in the .cpp): they become durable
@@ -27,13 +27,11 @@ class SqliteStripeWebhookLedger final : public StripeWebhookLedger {
 
     Result<std::int64_t> record_request(const WebhookRequest& request) override;
     Result<std::vector<WebhookRequest>> requests(const WebhookRequestFilter& filter) override;
-    Result<bool> claim_event(const StripeEventRecord& record, WebhookClock::time_point now,
-                             WebhookClock::time_point stale_before) override;
+    Result<RecordedRequest> store_event_and_record(const StripeEventRecord& record,
+                                                   const WebhookRequest& request,
+                                                   WebhookClock::time_point stale_before) override;
     Result<bool> claim_pending(const std::string& event_id, WebhookClock::time_point now) override;
     Result<void> finish_event(const StripeEventRecord& record) override;
-    Result<std::int64_t> finish_and_record(const StripeEventRecord& record,
-                                           const WebhookRequest& request) override;
-    Result<void> forget_event(const std::string& event_id) override;
     Result<std::optional<StripeEventRecord>> find_event(const std::string& event_id) override;
     Result<std::vector<StripeEventRecord>> pending_for_customer(
         const std::string& customer_id) override;
@@ -48,16 +46,12 @@ class SqliteStripeWebhookLedger final : public StripeWebhookLedger {
     explicit SqliteStripeWebhookLedger(outbox::sqlite::StoreFile file)
         : writer_(std::move(file.writer)), reader_(std::move(file.reader)) {}
     Result<void> write(const Work& work, Await await = Await::committed);
-    // The statements of record_request() and finish_event(), for the writer's thread.
+    // The statements of record_request() and store_event_and_record(), for the writer's thread.
     static Result<std::int64_t> insert_request(outbox::sqlite::Connection& connection,
                                                const WebhookRequest& request);
-    static Result<void> update_event(outbox::sqlite::Connection& connection,
-                                     const StripeEventRecord& record);
-    // Records the request and, when given, the finished event's outcome, in one commit.
-    Result<std::int64_t> write_request(const WebhookRequest& request,
-                                       const StripeEventRecord* finished);
-    Result<std::vector<StripeEventRecord>> events_where(std::string_view condition,
-                                                        const std::string& value);
+    static Result<bool> store_event(outbox::sqlite::Connection& connection,
+                                    const StripeEventRecord& record,
+                                    WebhookClock::time_point stale_before);
 
     std::shared_ptr<outbox::sqlite::SharedWriter> writer_;
     std::mutex reader_mutex_;

@@ -6,6 +6,16 @@
 
 namespace txmail::service {
 
+void mark_duplicate(WebhookRequest& request, const StripeEventRecord& first) {
+    request.outcome = "duplicate";
+    request.reason = "event already received: " + first.status;
+    request.message_ids = first.message_ids;
+}
+
+bool is_stale_claim(const StripeEventRecord& stored, WebhookClock::time_point stale_before) {
+    return stored.status == stripe_event_status::processing && stored.claimed_at < stale_before;
+}
+
 Result<std::unique_ptr<StripeWebhookLedger>> open_stripe_webhook_ledger(
     const std::string& database_url) {
     return open_beside_outbox<StripeWebhookLedger, MemoryStripeWebhookLedger,

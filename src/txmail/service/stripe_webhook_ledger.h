@@ -6,15 +6,17 @@
 //                  already redacted by the caller), raw body, why it was refused, and what it led
 //                  to. Listed newest first (GET /v1/webhooks/stripe/events).
 //   events         each Stripe event id once (Stripe delivers an event more than once, sometimes
-//                  concurrently): claim_event() is the one atomic "first to see it" test. Status
-//                  processing -> processed | ignored | pending_customer; the raw payload is kept
-//                  so a pending_customer event can be delivered once its customer is linked.
+//                  concurrently): store_event_and_record() is the one atomic "first to store it"
+//                  test, written with the event's outcome (processed | ignored |
+//                  pending_customer). A pending_customer event keeps its raw payload, so it can be
+//                  delivered once its customer is linked; claim_pending() marks it `processing`
+//                  while that delivery runs.
 //   subscriptions  per subscription, the `created` of the last event acted on and whether it was
 //                  deleted (Stripe does not promise order); advance_subscription() tests and
 //                  moves it in one step, so two concurrent events cannot both pass.
 //
-// A claim whose holder died (crash between claim and finish) would turn Stripe's retry into a
-// "duplicate" forever: a claim older than `stale_before` is taken over instead.
+// A claim whose holder died (crash between claim_pending and finish_event) would turn Stripe's
+// retry into a "duplicate" forever: a claim older than `stale_before` is taken over instead.
 // Implementations: sqlite (the outbox's file, migration 3), memory (tests, memory://).
 #pragma once
 
@@ -71,8 +73,20 @@ struct StripeEventRecord {
     std::string status;  // stripe_event_status
     std::string result;  // what it led to, in words
     std::vector<std::int64_t> message_ids;
-    std::string payload;  // the raw event
+    std::string payload;                    // the raw event, kept while it waits for its customer
+    WebhookClock::time_point claimed_at{};  // when claim_pending() took it; epoch otherwise
 };
+
+struct RecordedRequest {
+    std::int64_t id = 0;        // the request's, as record_request() returns it
+    bool event_stored = false;  // false: a concurrent delivery stored the event first
+};
+
+// Marks an audit row as a redelivery of `first`: outcome duplicate, why, and what it led to.
+void mark_duplicate(WebhookRequest& request, const StripeEventRecord& first);
+// A stored event that a new delivery may take over: claimed, and its holder gone quiet since
+// before `stale_before` (it died between claim_pending and finish_event).
+bool is_stale_claim(const StripeEventRecord& stored, WebhookClock::time_point stale_before);
 
 struct SubscriptionState {
     std::int64_t last_created = 0;
@@ -93,21 +107,19 @@ class StripeWebhookLedger {
     virtual Result<std::int64_t> record_request(const WebhookRequest& request) = 0;
     virtual Result<std::vector<WebhookRequest>> requests(const WebhookRequestFilter& filter) = 0;
 
-    // Stores the record as `processing` claimed at `now`; false when the id is already stored
-    // (a duplicate), unless it is a processing claim from before `stale_before`, taken over.
-    virtual Result<bool> claim_event(const StripeEventRecord& record, WebhookClock::time_point now,
-                                     WebhookClock::time_point stale_before) = 0;
+    // The end of a webhook that acted on its event: stores the event with its outcome and records
+    // the request, in one transaction, so neither is written without the other. The event is
+    // stored when its id is new, or held by a claim from before `stale_before` (taken over);
+    // otherwise a concurrent delivery stored it first, and the request is recorded as a
+    // duplicate of it (mark_duplicate) with event_stored false.
+    virtual Result<RecordedRequest> store_event_and_record(
+        const StripeEventRecord& record, const WebhookRequest& request,
+        WebhookClock::time_point stale_before) = 0;
     // pending_customer -> processing; false when the event is no longer pending.
     virtual Result<bool> claim_pending(const std::string& event_id,
                                        WebhookClock::time_point now) = 0;
     // Writes a claimed event's outcome: status, result, customer id and message ids.
     virtual Result<void> finish_event(const StripeEventRecord& record) = 0;
-    // finish_event() and record_request() in one transaction (the end of a webhook that acted on
-    // its event): neither is written without the other. Returns the request's id.
-    virtual Result<std::int64_t> finish_and_record(const StripeEventRecord& record,
-                                                   const WebhookRequest& request) = 0;
-    // Drops a claimed event after a failure, so that Stripe's retry processes it again.
-    virtual Result<void> forget_event(const std::string& event_id) = 0;
     virtual Result<std::optional<StripeEventRecord>> find_event(const std::string& event_id) = 0;
     // pending_customer events for the customer, oldest `created` first.
     virtual Result<std::vector<StripeEventRecord>> pending_for_customer(

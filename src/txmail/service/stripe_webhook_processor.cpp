@@ -42,16 +42,20 @@ Result<StripeWebhookAnswer> StripeWebhookProcessor::receive(const StripeWebhookI
     audit.source_ip = input.source_ip;
     audit.headers = input.headers;
     audit.body = input.body;
+    const auto stale_before = audit.received_at - options_.claim_timeout;
     std::optional<StripeEventRecord> finished;
-    auto answer = process(input, audit, finished);
+    auto answer = process(input, audit, stale_before, finished);
     if (answer && finished) {
-        // The event's outcome and the audit row go in one commit: a webhook's last write.
-        auto written = ledger_.finish_and_record(*finished, audit);
+        // The event, with its outcome, and the audit row go in one commit: a webhook's last
+        // write, after the email (if any) is durable in the outbox.
+        auto written = ledger_.store_event_and_record(*finished, audit, stale_before);
+        if (written && !written->event_stored)  // a concurrent delivery stored it first
+            return StripeWebhookAnswer{200, "duplicate", finished->event_id};
         if (written) {
             recheck_pending(*finished);
             return answer;
         }
-        answer = fail(written.error());  // the claim goes stale and Stripe's retry takes it over
+        answer = fail(written.error());  // nothing stored: Stripe's retry processes it again
     }
     if (!answer) {
         audit.outcome = "error";
@@ -75,7 +79,7 @@ void StripeWebhookProcessor::recheck_pending(const StripeEventRecord& record) {
 }
 
 Result<StripeWebhookAnswer> StripeWebhookProcessor::process(
-    const StripeWebhookInput& input, WebhookRequest& audit,
+    const StripeWebhookInput& input, WebhookRequest& audit, WebhookClock::time_point stale_before,
     std::optional<StripeEventRecord>& finished) {
     const auto refuse = [&](StripeWebhookAnswer answer) {
         audit.outcome = answer.outcome;
@@ -100,42 +104,39 @@ Result<StripeWebhookAnswer> StripeWebhookProcessor::process(
     audit.valid = true;
     audit.event_id = event->id;
     audit.event_type = event->type;
-    StripeEventRecord record{event->id, event->type, event->created, {}, {}, {}, {}, input.body};
-    auto claimed =
-        ledger_.claim_event(record, audit.received_at, audit.received_at - options_.claim_timeout);
-    if (!claimed)
-        return fail(claimed.error());
-    if (!*claimed) {
-        auto first = ledger_.find_event(event->id);
-        if (!first)
-            return fail(first.error());
-        // Still being processed by another request (or by one that died: its claim goes stale
-        // after claim_timeout): not a 200, which would end Stripe's retries and lose the email
-        // if that request never finishes. Stripe retries later and then sees the outcome.
-        if (*first && (*first)->status == stripe_event_status::processing) {
+    auto first = ledger_.find_event(event->id);
+    if (!first)
+        return fail(first.error());
+    if (*first && !is_stale_claim(**first, stale_before)) {
+        // Being delivered to its newly linked customer (claim_pending): not a 200, which would
+        // end Stripe's retries and lose the email if that delivery never finishes. Stripe
+        // retries later and then sees the outcome.
+        if ((*first)->status == stripe_event_status::processing) {
             StripeWebhookAnswer busy = refused(
                 409, "in_progress",
                 "event " + event->id + " is being processed by another request; retry later", "");
             busy.event_id = event->id;
             return refuse(std::move(busy));
         }
-        audit.outcome = "duplicate";
-        if (*first) {
-            audit.reason = "event already received: " + (*first)->status;
-            audit.message_ids = (*first)->message_ids;
-        }
+        mark_duplicate(audit, **first);
         return StripeWebhookAnswer{200, "duplicate", event->id};
     }
 
+    // Acted on before it is stored: a concurrent delivery of the same event may act too, and
+    // every step is safe to repeat (the subscription's order admits equal times, linking is an
+    // upsert, the outbox key stripe:<event id> queues one email); the first to store it wins.
+    StripeEventRecord record{event->id, event->type, event->created, {}, {}, {}, {}, input.body};
     auto acted = act(*event, std::move(record));
-    if (!acted) {
-        (void)ledger_.forget_event(event->id);  // if this fails too, the claim goes stale
+    if (!acted)
         return fail(acted.error());
-    }
+    // Only an event waiting for its customer needs its payload again; the audit row keeps
+    // every request's body, and writing it twice cost each webhook ~5 KB more.
+    if (acted->record.status != stripe_event_status::pending_customer)
+        acted->record.payload.clear();
     audit.outcome = acted->outcome;
     audit.reason = acted->record.result;
     audit.message_ids = acted->record.message_ids;
-    finished = std::move(acted->record);  // written with the audit by receive()
+    finished = std::move(acted->record);  // stored with the audit by receive()
     return StripeWebhookAnswer{200, acted->outcome, event->id};
 }
 

@@ -3,13 +3,15 @@
 // adapts requests and answers.
 //
 // Order of work: no secret configured -> 503 not_configured; verify Stripe-Signature BEFORE
-// parsing (bad or missing -> 400 invalid_signature); parse (-> 400 invalid_payload); claim the
-// event id (already there -> 200 duplicate; still being processed -> 409 in_progress, so Stripe
-// retries); map it (stripe/event_mapping.h; other types and unusable payloads -> 200 ignored,
-// recorded). Every request leaves one audit row, whatever the answer; a refused one leaves nothing
-// else. An event acted on has its outcome and its audit row written in one commit
-// (StripeWebhookLedger::finish_and_record): a webhook that queues an email makes three writes
-// (claim, enqueue, finish), each waiting for the shared writer's next batch.
+// parsing (bad or missing -> 400 invalid_signature); parse (-> 400 invalid_payload); look the
+// event id up (already stored -> 200 duplicate; being delivered to its newly linked customer ->
+// 409 in_progress, so Stripe retries); map it (stripe/event_mapping.h; other types and unusable
+// payloads -> 200 ignored, recorded). Every request leaves one audit row, whatever the answer; a
+// refused one leaves nothing else. An event acted on is stored, with its outcome, in one commit
+// with its audit row (StripeWebhookLedger::store_event_and_record): a webhook that queues an
+// email makes two writes (enqueue, then store), each waiting for the shared writer's next batch.
+// A claim written before acting, as there was until 2026-11-25, made three: ~2,600 against
+// ~3,300 webhooks/s side by side (docs/benchmarks.md).
 //
 // Who: checkout goes by client_reference_id, then the customer id, then the customer email, and
 // links the customer id to that user; other events by the linked customer id only (an email
@@ -18,12 +20,13 @@
 // Order: Stripe does not promise it, so per subscription the `created` of the last event acted
 // on is kept (StripeWebhookLedger::advance_subscription): an older customer.subscription.updated,
 // or any after the subscription's deletion, is 200 out_of_order and sends nothing.
-// Concurrency: deliveries of one event race on the ledger's claim, and the outbox idempotency
-// key `stripe:<event id>` makes a second enqueue a no-op even then.
+// Concurrency: deliveries of one event may both act on it (every step is safe to repeat, and the
+// outbox idempotency key `stripe:<event id>` makes a second enqueue a no-op); the first to store
+// the event answers with its outcome, the others with `duplicate`.
 // Nothing is sent here: the notifier only stores the message in the outbox.
 //
-// A store or render failure comes back as an error (the handler answers 503): the event's claim
-// is dropped, so Stripe's retry processes it again.
+// A store or render failure comes back as an error (the handler answers 503): the event is not
+// stored, so Stripe's retry processes it again.
 #pragma once
 
 #include <chrono>
@@ -63,7 +66,8 @@ struct StripeWebhookOptions {
     std::vector<std::string> secrets;  // STRIPE_WEBHOOK_SECRET, parsed; empty: not configured
     std::map<std::string, std::string> price_names;  // STRIPE_PRICE_NAMES
     std::chrono::seconds tolerance{300};
-    // A claim this old was left by a process that died; Stripe's next retry takes it over.
+    // A claim_pending this old was left by a process that died; Stripe's next retry takes it
+    // over.
     std::chrono::seconds claim_timeout{300};
     std::function<WebhookClock::time_point()> clock = [] { return WebhookClock::now(); };
 };
@@ -87,8 +91,9 @@ class StripeWebhookProcessor {
         std::string outcome;
         StripeEventRecord record;
     };
-    // `finished`: the claimed event's outcome, when it was acted on, for receive() to write.
+    // `finished`: the event with its outcome, when it was acted on, for receive() to store.
     Result<StripeWebhookAnswer> process(const StripeWebhookInput& input, WebhookRequest& audit,
+                                        WebhookClock::time_point stale_before,
                                         std::optional<StripeEventRecord>& finished);
     void recheck_pending(const StripeEventRecord& record);
     Result<Acted> act(const stripe::Event& event, StripeEventRecord record);
