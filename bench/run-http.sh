@@ -25,7 +25,8 @@
 #   GUNICORN_WORKERS (2 x cores + 1, gunicorn's advice), EVENTS_PER_SECOND (3000): distinct
 #   Stripe events signed per second of a run (more than the fastest server takes, else the
 #   summary says how often events were repeated); DATABASE_DIR (a temporary directory on disk):
-#   where both sides keep their SQLite files.
+#   where both sides keep their SQLite files. The fixed-rate phase after the rounds: RATE_PEER
+#   (django-send-tls, or django-send), AIM_RATIO (20), RATE_ROUNDS (3), RATE_CONNECTIONS (64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-${BUILD:-build}}
@@ -34,10 +35,19 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 GUNICORN_WORKERS=${GUNICORN_WORKERS:-$((2 * $(nproc) + 1))}
-EVENTS_PER_SECOND=${EVENTS_PER_SECOND:-3000}
+EVENTS_PER_SECOND=${EVENTS_PER_SECOND:-5000}
+RATE_PEER=${RATE_PEER:-django-send-tls}
+AIM_RATIO=${AIM_RATIO:-20}
+RATE_ROUNDS=${RATE_ROUNDS:-3}
+RATE_CONNECTIONS=${RATE_CONNECTIONS:-64}
 txmail=$(realpath "$BUILD/txmail" 2>/dev/null || true)
 if [ ! -x "$txmail" ]; then
     echo "missing $BUILD/txmail: cmake --build $BUILD --target txmail" >&2
+    exit 1
+fi
+rate_tool=$(realpath "$BUILD/bench/bench_http_rate" 2>/dev/null || true)
+if [ ! -x "$rate_tool" ]; then
+    echo "missing $BUILD/bench/bench_http_rate: cmake --build $BUILD --target bench_http_rate" >&2
     exit 1
 fi
 scripts/install-deps scripts/deps-bench.txt
@@ -238,6 +248,36 @@ for round in $(seq "$ROUNDS"); do
         done
     done
 done
+# Latency at the rate the aim names: txmail alone, open loop (bench_http_rate: each request due at
+# a fixed time, its latency counted from then), at AIM_RATIO x the median req/s RATE_PEER answered
+# above. wrk's closed loop cannot show it: its latency at saturation is CONNECTIONS / req/s.
+for trigger in "${triggers[@]}"; do
+    rate=$(/usr/bin/python3 -c '
+import statistics, sys
+path, peer, trigger, ratio = sys.argv[1:]
+rates = [int(f["requests"]) / (int(f["duration_us"]) / 1e6)
+         for w in map(str.split, open(path)) if w[:2] == [peer, trigger]
+         for f in [dict(x.split("=") for x in w[2:])]]
+print(round(statistics.median(rates) * float(ratio)))' "$results" "$RATE_PEER" "$trigger" "$AIM_RATIO")
+    read -r url _ <<< "$(target txmail "$trigger")"
+    for round in $(seq "$RATE_ROUNDS"); do
+        requests=$work/user-registered.txt
+        options=(--auth "$token")
+        if [ "$trigger" = webhook ]; then
+            requests=$work/events.txt
+            /usr/bin/python3 bench/stripe_payloads.py --fixture "$fixture" --secret "$secret" \
+                --customer "$user_customer" --count $((rate * SECONDS_PER_RUN)) \
+                --tag "rate$round" --out "$requests"
+            options=(--header Stripe-Signature)
+        fi
+        "$rate_tool" --url "$url" --rate "$rate" --seconds "$SECONDS_PER_RUN" \
+            --connections "$RATE_CONNECTIONS" --file "$requests" "${options[@]}" > "$work/rate.out"
+        until [ "$(undelivered)" = 0 ]; do sleep 0.2; done
+        line="rate $trigger peer=$RATE_PEER $(sed -n 's/^RESULT //p' "$work/rate.out")"
+        echo "fixed rate $round/$RATE_ROUNDS: $line" >&2
+        echo "$line" >> "$results"
+    done
+done
 echo "load after: $(uptime)" >&2
 # Its counters come when it stops: proof that django-send-tls's mail went over STARTTLS + AUTH.
 kill -TERM "$tls_sink_pid"
@@ -259,6 +299,8 @@ for line in open(path):
         continue
     if words[0] == "sink":
         sink = {k: int(v) for k, v in fields.items()}
+        continue
+    if words[0] == "rate":  # the fixed-rate phase, below
         continue
     runs.setdefault((words[0], words[1]), []).append({k: int(v) for k, v in fields.items()})
 
@@ -310,6 +352,26 @@ for trigger in ("user-registered", "webhook"):
           f"(aim >= 20x); RSS django-send-tls / txmail "
           f"{steady['django-send-tls'] / steady['txmail']:.1f}x (aim >= 10x); p99 txmail "
           f"{p99['txmail']:.1f} ms (aim < 10 ms), django-send-tls {p99['django-send-tls']:.1f} ms")
+
+# Open loop at the aim's rate: latency counted from when each request was due.
+rates = {}
+for line in open(path):
+    words = line.split()
+    if words[0] == "rate":
+        fields = dict(w.split("=") for w in words[2:])
+        rates.setdefault(words[1], []).append(fields)
+for trigger, r in rates.items():
+    med = lambda key: statistics.median(int(x[key]) for x in r)
+    answered = [int(x["requests"]) / (int(x["duration_us"]) / 1e6) for x in r]
+    per_run_p99 = [f"{int(x['p99_us']) / 1000:.1f}" for x in r]
+    print(f"\n{trigger} at a fixed rate (open loop, bench_http_rate, {len(r)} runs of {seconds} s, "
+          f"medians): {r[0]['rate']} req/s due = {r[0]['peer']} x the aim's ratio; answered "
+          f"{statistics.median(answered):.0f} req/s; latency from when due: p50 "
+          f"{med('p50_us') / 1000:.2f} ms, p99 {med('p99_us') / 1000:.2f} ms (aim < 10 ms), p99.9 "
+          f"{med('p999_us') / 1000:.2f} ms, max {med('max_us') / 1000:.1f} ms; sent late (> 1 ms "
+          f"after due) {med('late'):.0f}; errors "
+          f"{sum(int(x['status_errors']) + int(x['socket_errors']) + int(x['unanswered']) for x in r)}"
+          f"; p99 per run [{', '.join(per_run_p99)}] ms")
 
 # What django-send-tls's SMTP server saw: every message over STARTTLS and AUTH LOGIN. Before the
 # runs each server answered one check per trigger; a run's last requests, in flight when wrk stops,
