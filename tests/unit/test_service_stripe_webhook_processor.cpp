@@ -108,9 +108,11 @@ TEST_F(StripeWebhookProcessorTest, CheckoutQueuesPaymentConfirmationAndLinksTheC
     ASSERT_TRUE(event);
     EXPECT_EQ(event->status, stripe_event_status::processed);
     EXPECT_EQ(event->message_ids, (std::vector<std::int64_t>{messages[0].id}));
+    EXPECT_TRUE(event->payload.empty()) << "acted on: the audit row alone keeps the body";
     const auto rows = audit();
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_TRUE(rows[0].valid);
+    EXPECT_EQ(rows[0].body, fixture("checkout.session.completed"));
     EXPECT_EQ(rows[0].outcome, "queued");
     EXPECT_EQ(rows[0].event_type, "checkout.session.completed");
     EXPECT_EQ(rows[0].source_ip, "203.0.113.9");
@@ -280,8 +282,9 @@ TEST_F(StripeWebhookProcessorTest, AnUnknownCustomerIsKeptAndDeliveredOnceLinked
     EXPECT_EQ(answer.status, 200);
     EXPECT_EQ(answer.outcome, "pending_customer");
     EXPECT_TRUE(queued().empty());  // zoe@example.com matches, but only a link identifies
-    EXPECT_EQ(stored_event("evt_TxmailFixture04").value().status,
-              stripe_event_status::pending_customer);
+    const auto kept = stored_event("evt_TxmailFixture04").value();
+    EXPECT_EQ(kept.status, stripe_event_status::pending_customer);
+    EXPECT_EQ(kept.payload, fixture("invoice.payment_failed")) << "needed again once linked";
     EXPECT_EQ(receive(signed_now(fixture("invoice.payment_failed"))).outcome, "duplicate");
 
     link_zoe();

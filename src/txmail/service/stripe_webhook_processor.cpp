@@ -125,14 +125,13 @@ Result<StripeWebhookAnswer> StripeWebhookProcessor::process(
     // Acted on before it is stored: a concurrent delivery of the same event may act too, and
     // every step is safe to repeat (the subscription's order admits equal times, linking is an
     // upsert, the outbox key stripe:<event id> queues one email); the first to store it wins.
-    StripeEventRecord record{event->id, event->type, event->created, {}, {}, {}, {}, input.body};
-    auto acted = act(*event, std::move(record));
+    auto acted = act(*event, {event->id, event->type, event->created});
     if (!acted)
         return fail(acted.error());
     // Only an event waiting for its customer needs its payload again; the audit row keeps
     // every request's body, and writing it twice cost each webhook ~5 KB more.
-    if (acted->record.status != stripe_event_status::pending_customer)
-        acted->record.payload.clear();
+    if (acted->record.status == stripe_event_status::pending_customer)
+        acted->record.payload = input.body;
     audit.outcome = acted->outcome;
     audit.reason = acted->record.result;
     audit.message_ids = acted->record.message_ids;
