@@ -37,10 +37,12 @@ Result<RecordedRequest> MemoryStripeWebhookLedger::store_event_and_record(
     WebhookClock::time_point stale_before) {
     std::lock_guard lock(mutex_);
     auto [it, inserted] = events_.try_emplace(record.event_id, record);
-    if (inserted || is_stale_claim(it->second, stale_before)) {
+    if (!inserted && is_stale_claim(it->second, stale_before)) {
         it->second = record;
-        return RecordedRequest{insert_request(request), true};
+        inserted = true;
     }
+    if (inserted)
+        return RecordedRequest{insert_request(request), true};
     WebhookRequest duplicate = request;
     mark_duplicate(duplicate, it->second);
     return RecordedRequest{insert_request(duplicate), false};
