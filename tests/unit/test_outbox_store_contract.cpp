@@ -2,7 +2,6 @@
 // dispatcher's tests use must behave exactly like the SQLite store that production uses.
 #include <gtest/gtest.h>
 
-#include <future>
 #include <memory>
 
 #include "support/rendered_messages.h"
@@ -10,6 +9,7 @@
 #include "txmail/outbox/lifecycle.h"
 #include "txmail/outbox/memory_store.h"
 #include "txmail/outbox/sqlite/sqlite_store.h"
+#include "txmail/util/wait_for_answer.h"
 
 namespace txmail::outbox {
 namespace {
@@ -145,35 +145,38 @@ TYPED_TEST(StoreContract, EnqueuedMessageIsStoredExactly) {
     EXPECT_EQ(stored.last_error, "");
 }
 
-// enqueue_async answers what enqueue would have: the new row, the first row for a key already
-// used, or the error naming the field; the row is stored by the time the answer comes.
+// enqueue_async answers what enqueue would have, whichever Wait: the new row, the first row for a
+// key already used, or the error naming the field; the row is stored by the time the answer
+// comes (Wait::committed changes only when, not what).
 TYPED_TEST(StoreContract, EnqueueAsyncAnswersAsEnqueueWouldOnceTheRowIsStored) {
-    auto answer_of = [&](NewMessage message) {
-        std::promise<Result<Enqueued>> answer;
-        auto future = answer.get_future();
-        this->store->enqueue_async(std::move(message), [&answer](Result<Enqueued> enqueued) {
-            answer.set_value(std::move(enqueued));
-        });
-        return future.get();
-    };
-    auto first = answer_of(new_message("a", priority::high, "key-async"));
-    ASSERT_TRUE(first) << first.error().describe();
-    EXPECT_TRUE(first->created);
-    const StoredMessage stored = this->get(first->id);
-    EXPECT_EQ(stored.idempotency_key, "key-async");
-    EXPECT_EQ(stored.priority, priority::high);
+    int queued = 0;
+    for (const Store::Wait wait : {Store::Wait::durable, Store::Wait::committed}) {
+        SCOPED_TRACE(wait == Store::Wait::durable ? "durable" : "committed");
+        auto answer_of = [&](NewMessage message) {
+            return wait_for_answer<Result<Enqueued>>([&](Store::EnqueueDone done) {
+                this->store->enqueue_async(std::move(message), wait, std::move(done));
+            });
+        };
+        const std::string key = "key-async-" + std::to_string(queued);
+        auto first = answer_of(new_message("a", priority::high, key));
+        ASSERT_TRUE(first) << first.error().describe();
+        EXPECT_TRUE(first->created);
+        const StoredMessage stored = this->get(first->id);
+        EXPECT_EQ(stored.idempotency_key, key);
+        EXPECT_EQ(stored.priority, priority::high);
 
-    auto replay = answer_of(new_message("b", priority::normal, "key-async"));
-    ASSERT_TRUE(replay) << replay.error().describe();
-    EXPECT_EQ(replay->id, first->id);
-    EXPECT_FALSE(replay->created);
+        auto replay = answer_of(new_message("b", priority::normal, key));
+        ASSERT_TRUE(replay) << replay.error().describe();
+        EXPECT_EQ(replay->id, first->id);
+        EXPECT_FALSE(replay->created);
 
-    NewMessage invalid = new_message("c");
-    invalid.message.envelope.recipients.clear();
-    auto refused = answer_of(std::move(invalid));
-    ASSERT_FALSE(refused);
-    EXPECT_EQ(refused.error().field, "message.envelope.recipients");
-    EXPECT_EQ(this->count(Status::queued), 1);
+        NewMessage invalid = new_message("c");
+        invalid.message.envelope.recipients.clear();
+        auto refused = answer_of(std::move(invalid));
+        ASSERT_FALSE(refused);
+        EXPECT_EQ(refused.error().field, "message.envelope.recipients");
+        EXPECT_EQ(this->count(Status::queued), ++queued);
+    }
 }
 
 TYPED_TEST(StoreContract, UnknownIdIsAbsentNotAnError) {

@@ -11,6 +11,7 @@
 #include "txmail/outbox/sqlite/sqlite_store.h"
 #include "txmail/outbox/store.h"
 #include "txmail/service/stripe_webhook_ledger.h"
+#include "txmail/util/wait_for_answer.h"
 
 namespace txmail::service {
 namespace {
@@ -119,6 +120,49 @@ TEST_P(StripeWebhookLedgerContract, AnEventIsStoredOnceWithItsRequest) {
     EXPECT_EQ(recorded[0].outcome, "duplicate");
     EXPECT_EQ(recorded[0].reason, "event already received: processed");
     EXPECT_EQ(recorded[0].message_ids, (std::vector<std::int64_t>{7}));
+}
+
+// The forms `txmail serve` answers Stripe from: each answers what the blocking call would, and
+// only once its rows are written (the callback reads them back, as Stripe's next delivery would).
+TEST_P(StripeWebhookLedgerContract, TheAsyncWritesAnswerOnceTheirRowsAreWritten) {
+    struct Seen {
+        Result<RecordedRequest> stored;
+        std::optional<StripeEventRecord> event;
+        std::size_t requests = 0;
+    };
+    const auto store_async = [&](const std::string& id) {
+        return wait_for_answer<Seen>([&](std::function<void(Seen)> done) {
+            ledger->store_event_and_record_async(
+                event(id), request_for(id), now - minutes(5),
+                [&, id, done](Result<RecordedRequest> stored) {
+                    done({stored, ledger->find_event(id).value(),
+                          ledger->requests({std::nullopt, id, 50})->size()});
+                });
+        });
+    };
+    const Seen first = store_async("evt_async");
+    ASSERT_TRUE(first.stored) << first.stored.error().describe();
+    EXPECT_TRUE(first.stored->event_stored);
+    ASSERT_TRUE(first.event.has_value());
+    EXPECT_EQ(first.event->status, stripe_event_status::processed);
+    EXPECT_EQ(first.requests, 1u);
+    const Seen again = store_async("evt_async");
+    ASSERT_TRUE(again.stored) << again.stored.error().describe();
+    EXPECT_FALSE(again.stored->event_stored);
+    EXPECT_EQ(again.requests, 2u);
+
+    WebhookRequest refused;
+    refused.received_at = now;
+    refused.outcome = "invalid_signature";
+    const auto [id, listed] =
+        wait_for_answer<std::pair<Result<std::int64_t>, std::size_t>>([&](auto done) {
+            ledger->record_request_async(refused, [&, done](Result<std::int64_t> recorded) {
+                done({recorded, ledger->requests({std::nullopt, std::nullopt, 50})->size()});
+            });
+        });
+    ASSERT_TRUE(id) << id.error().describe();
+    EXPECT_EQ(*id, again.stored->id + 1);
+    EXPECT_EQ(listed, 3u);
 }
 
 TEST_P(StripeWebhookLedgerContract, AStaleClaimIsTakenOverAndAFreshOneIsNot) {

@@ -321,9 +321,10 @@ DeferredHandler queueing(ApiServices& services, F body) {
         } catch (Reject& reject) {
             return reply(std::move(reject.response));
         }
-        services.notifier.notify_async(notification, [reply](Result<outbox::Enqueued> enqueued) {
-            reply(enqueued ? accepted(*enqueued) : from_error(enqueued.error()));
-        });
+        services.notifier.notify_async(
+            notification, outbox::Store::Wait::durable, [reply](Result<outbox::Enqueued> enqueued) {
+                reply(enqueued ? accepted(*enqueued) : from_error(enqueued.error()));
+            });
     };
 }
 

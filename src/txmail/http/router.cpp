@@ -1,10 +1,11 @@
 #include "txmail/http/router.h"
 
 #include <exception>
-#include <future>
 #include <optional>
 
 #include <spdlog/spdlog.h>
+
+#include "txmail/util/wait_for_answer.h"
 
 namespace txmail::http {
 namespace {
@@ -99,10 +100,7 @@ void Router::handle(const Request& request, Reply reply) const {
 }
 
 Response Router::handle(const Request& request) const {
-    std::promise<Response> answer;
-    auto answered = answer.get_future();
-    handle(request, [&answer](Response response) { answer.set_value(std::move(response)); });
-    return answered.get();
+    return wait_for_answer<Response>([&](Reply reply) { handle(request, std::move(reply)); });
 }
 
 std::string Router::route_of(const Request& request) const {

@@ -34,21 +34,28 @@ Response json_response(int status, const json& body) {
                           "application/json");
 }
 
-Response receive(WebhookServices& services, const Request& request) {
-    service::StripeWebhookInput input;
-    input.body = request.body;
-    input.signature_header = std::string(request.header("Stripe-Signature").value_or(""));
-    input.source_ip = request.remote_address;
-    input.headers = audited_headers(request.headers);
-    auto answer = services.processor.receive(input);
-    if (services.on_outcome)
-        services.on_outcome(answer ? std::string_view(answer->outcome) : "error");
+Response answer_response(const Result<service::StripeWebhookAnswer>& answer) {
     if (!answer)
         return Response::error(503, "unavailable", answer.error().message);
     if (answer->status != 200)
         return Response::error(answer->status, answer->outcome, answer->message, answer->field);
     return Response::json(
         200, {{"received", true}, {"event_id", answer->event_id}, {"outcome", answer->outcome}});
+}
+
+// Deferred: the answer comes from the commit's callback (StripeWebhookProcessor::receive_async).
+void receive(WebhookServices& services, const Request& request, Reply reply) {
+    service::StripeWebhookInput input;
+    input.body = request.body;
+    input.signature_header = std::string(request.header("Stripe-Signature").value_or(""));
+    input.source_ip = request.remote_address;
+    input.headers = audited_headers(request.headers);
+    services.processor.receive_async(
+        input, [&services, reply = std::move(reply)](Result<service::StripeWebhookAnswer> answer) {
+            if (services.on_outcome)
+                services.on_outcome(answer ? std::string_view(answer->outcome) : "error");
+            reply(answer_response(answer));
+        });
 }
 
 json request_json(const service::WebhookRequest& request) {
@@ -107,8 +114,10 @@ Response list_requests(WebhookServices& services, const Request& request) {
 
 void add_webhook_routes(Router& router, WebhookServices& services) {
     WebhookServices* s = &services;
-    router.add("POST", "/webhooks/stripe",
-               [s](const Request& r, const PathParams&) { return receive(*s, r); });
+    router.add_deferred("POST", "/webhooks/stripe",
+                        [s](const Request& r, const PathParams&, Reply reply) {
+                            receive(*s, r, std::move(reply));
+                        });
     router.add("GET", "/v1/webhooks/stripe/events",
                require_bearer(services.api_token, [s](const Request& r, const PathParams&) {
                    return list_requests(*s, r);

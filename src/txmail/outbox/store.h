@@ -122,10 +122,22 @@ class Store {
     // Durable when it returns. enqueue_batch is one transaction (fan-out: all or nothing).
     virtual Result<Enqueued> enqueue(const NewMessage& message) = 0;
     using EnqueueDone = std::function<void(Result<Enqueued>)>;
+    // What enqueue_async() waits for before it answers.
+    enum class Wait {
+        durable,  // the row survives a power cut
+        // The row survives a crash of the process; a power cut before the file's next sync may
+        // lose it. For a caller whose own next write on the same file waits for the disk (the
+        // Stripe webhook's event store), which then covers this row too: one wait for the disk
+        // instead of two.
+        committed,
+    };
     // enqueue() without holding the calling thread through the commit: `done` gets its result
-    // once the row is durable, on whichever thread finished the commit (SQLite: the group
-    // commit's), or on this one before it returns. By default, it is enqueue() then `done`.
-    virtual void enqueue_async(NewMessage message, EnqueueDone done) { done(enqueue(message)); }
+    // once the row is as safe as `wait` says, on whichever thread finished the commit (SQLite:
+    // the group commit's), or on this one before it returns. By default, it is enqueue() (which
+    // is durable) then `done`.
+    virtual void enqueue_async(NewMessage message, Wait /*wait*/, EnqueueDone done) {
+        done(enqueue(message));
+    }
     virtual Result<std::vector<Enqueued>> enqueue_batch(std::span<const NewMessage> messages) = 0;
 
     // Leases up to `max` due messages (status queued/retry with next_attempt_at <= now, or sending

@@ -47,11 +47,12 @@ Result<outbox::Enqueued> Notifier::notify(const Notification& notification) {
     return enqueued;
 }
 
-void Notifier::notify_async(const Notification& notification, outbox::Store::EnqueueDone done) {
+void Notifier::notify_async(const Notification& notification, outbox::Store::Wait wait,
+                            outbox::Store::EnqueueDone done) {
     auto queued = prepare(notification);
     if (!queued)
         return done(fail(queued.error()));
-    store_.enqueue_async(std::move(*queued),
+    store_.enqueue_async(std::move(*queued), wait,
                          [this, event = notification.event, done = std::move(done)](auto enqueued) {
                              stored(enqueued, event);
                              done(std::move(enqueued));

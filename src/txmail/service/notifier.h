@@ -41,10 +41,12 @@ class Notifier {
 
     Result<outbox::Enqueued> notify(const Notification& notification);
     // notify() without holding this thread through the commit: renders here, then `done` gets
-    // the result once the row is durable, on the store's thread (outbox::Store::enqueue_async).
-    // The Notifier must live until `done` has been called (`txmail serve` stops its HTTP server,
-    // which waits for every answer, before it destroys the Notifier).
-    void notify_async(const Notification& notification, outbox::Store::EnqueueDone done);
+    // the result once the row is as safe as `wait` says, on the store's thread
+    // (outbox::Store::enqueue_async). The Notifier must live until `done` has been called
+    // (`txmail serve` stops its HTTP server, which waits for every answer, before it destroys
+    // the Notifier).
+    void notify_async(const Notification& notification, outbox::Store::Wait wait,
+                      outbox::Store::EnqueueDone done);
     Result<std::vector<outbox::Enqueued>> fan_out(const std::vector<Notification>& notifications);
     // Called after each commit (`txmail serve`: wakes the dispatcher's idle workers at once).
     void on_queued(std::function<void()> callback) { on_queued_ = std::move(callback); }

@@ -2,6 +2,7 @@
 
 #include "txmail/outbox/lifecycle.h"
 #include "txmail/service/sqlite_rows.h"
+#include "txmail/util/wait_for_answer.h"
 
 namespace txmail::service {
 namespace {
@@ -86,13 +87,15 @@ Result<std::unique_ptr<SqliteStripeWebhookLedger>> SqliteStripeWebhookLedger::op
         new SqliteStripeWebhookLedger(std::move(*file)));
 }
 
-// The ledger's writes do not wait for the disk: a webhook once made four fsyncs in a row (claim,
-// enqueue, finish, audit), ~226 webhooks/s on the shared disk (docs/benchmarks.md). They need
-// not: the subscription's order is committed before the email's enqueue, which waits for a sync
-// that covers it, and the email is durable before its event is stored; an event lost in a power
-// cut is processed again by Stripe's next delivery of it, and the outbox's key stripe:<event id>
-// keeps that from queueing a second email. The one write that stands alone for an email, an
-// event kept for its unknown customer, waits for the disk (finish_await).
+// Most of the ledger's writes do not wait for the disk: a webhook once made four fsyncs in a row
+// (claim, enqueue, finish, audit), ~226 webhooks/s on the shared disk (docs/benchmarks.md). They
+// need not: they become durable with the sync that follows each batch, and what a 200 to Stripe
+// stands on is made durable by the one write that waits for the disk, the event's store with its
+// audit row (store_event_and_record); that sync covers everything committed before it, the
+// subscription's order and the email's enqueue included. An event lost in a power cut is
+// processed again by Stripe's next delivery of it, and the outbox's key stripe:<event id> keeps
+// that from queueing a second email. An event kept for its unknown customer also waits for the
+// disk when its claim is finished (finish_await).
 Result<void> SqliteStripeWebhookLedger::write(const Work& work, Await await) {
     return writer_->commits.run(work, await);
 }
@@ -151,17 +154,28 @@ Result<bool> SqliteStripeWebhookLedger::store_event(outbox::sqlite::Connection& 
 }
 
 Result<std::int64_t> SqliteStripeWebhookLedger::record_request(const WebhookRequest& request) {
-    std::int64_t id = 0;
-    auto written = write([&](outbox::sqlite::Connection& connection) -> Result<void> {
-        auto inserted = insert_request(connection, request);
-        if (!inserted)
-            return fail(inserted.error());
-        id = *inserted;
-        return {};
-    });
-    if (!written)
-        return fail(written.error());
-    return id;
+    return wait_for_answer<Result<std::int64_t>>(
+        [&](RecordDone done) { record_request_async(request, std::move(done)); });
+}
+
+void SqliteStripeWebhookLedger::record_request_async(WebhookRequest request, RecordDone done) {
+    struct Job {
+        WebhookRequest request;
+        std::int64_t id = 0;
+    };
+    auto job = std::make_shared<Job>(Job{std::move(request)});
+    writer_->commits.submit(
+        [job](outbox::sqlite::Connection& connection) -> Result<void> {
+            auto inserted = insert_request(connection, job->request);
+            if (!inserted)
+                return fail(inserted.error());
+            job->id = *inserted;
+            return {};
+        },
+        Await::committed,
+        [job, done = std::move(done)](Result<void> written) {
+            done(written ? Result<std::int64_t>(job->id) : fail(written.error()));
+        });
 }
 
 Result<std::vector<WebhookRequest>> SqliteStripeWebhookLedger::requests(
@@ -184,34 +198,48 @@ Result<std::vector<WebhookRequest>> SqliteStripeWebhookLedger::requests(
 Result<RecordedRequest> SqliteStripeWebhookLedger::store_event_and_record(
     const StripeEventRecord& record, const WebhookRequest& request,
     WebhookClock::time_point stale_before) {
-    RecordedRequest recorded;
-    auto written = write(
-        [&](outbox::sqlite::Connection& connection) -> Result<void> {
-            auto stored = store_event(connection, record, stale_before);
+    return wait_for_answer<Result<RecordedRequest>>([&](StoreDone done) {
+        store_event_and_record_async(record, request, stale_before, std::move(done));
+    });
+}
+
+void SqliteStripeWebhookLedger::store_event_and_record_async(StripeEventRecord record,
+                                                             WebhookRequest request,
+                                                             WebhookClock::time_point stale_before,
+                                                             StoreDone done) {
+    struct Job {
+        StripeEventRecord record;
+        WebhookRequest request;
+        WebhookClock::time_point stale_before;
+        RecordedRequest recorded;
+    };
+    auto job = std::make_shared<Job>(Job{std::move(record), std::move(request), stale_before, {}});
+    writer_->commits.submit(
+        [job](outbox::sqlite::Connection& connection) -> Result<void> {
+            auto stored = store_event(connection, job->record, job->stale_before);
             if (!stored)
                 return fail(stored.error());
-            recorded.event_stored = *stored;
+            job->recorded.event_stored = *stored;
             Result<std::int64_t> inserted = 0;
             if (*stored) {
-                inserted = insert_request(connection, request);
+                inserted = insert_request(connection, job->request);
             } else {
-                auto first = load_event(connection, record.event_id);
+                auto first = load_event(connection, job->record.event_id);
                 if (!first)
                     return fail(first.error());
-                WebhookRequest duplicate = request;
                 if (*first)
-                    mark_duplicate(duplicate, **first);
-                inserted = insert_request(connection, duplicate);
+                    mark_duplicate(job->request, **first);
+                inserted = insert_request(connection, job->request);
             }
             if (!inserted)
                 return fail(inserted.error());
-            recorded.id = *inserted;
+            job->recorded.id = *inserted;
             return {};
         },
-        finish_await(record));
-    if (!written)
-        return fail(written.error());
-    return recorded;
+        Await::durable,
+        [job, done = std::move(done)](Result<void> written) {
+            done(written ? Result<RecordedRequest>(job->recorded) : fail(written.error()));
+        });
 }
 
 Result<bool> SqliteStripeWebhookLedger::claim_pending(const std::string& event_id,

@@ -4,9 +4,10 @@
 // the outbox's enqueues; reads use a connection of their own. Storing an event is one INSERT ...
 // ON CONFLICT and the subscription step one read-and-write unit in the writer's IMMEDIATE
 // transaction, so they hold across processes sharing the file too. Errors carry SQLite's message.
-// Writes wait for their commit, not for the disk (why: open() in the .cpp): they become durable
-// with the sync that follows each batch; only an event kept for an unknown customer waits for it.
-// A power cut (not a crash) can lose the audit rows of the last requests that queued nothing.
+// Writes wait for their commit, not for the disk (why: write() in the .cpp): they become durable
+// with the sync that follows each batch. An event's store with its audit row waits for the disk,
+// and so does the finish of an event kept for an unknown customer. A power cut (not a crash) can
+// lose the audit rows of the last refused requests.
 #pragma once
 
 #include <filesystem>
@@ -30,6 +31,10 @@ class SqliteStripeWebhookLedger final : public StripeWebhookLedger {
     Result<RecordedRequest> store_event_and_record(const StripeEventRecord& record,
                                                    const WebhookRequest& request,
                                                    WebhookClock::time_point stale_before) override;
+    void store_event_and_record_async(StripeEventRecord record, WebhookRequest request,
+                                      WebhookClock::time_point stale_before,
+                                      StoreDone done) override;
+    void record_request_async(WebhookRequest request, RecordDone done) override;
     Result<bool> claim_pending(const std::string& event_id, WebhookClock::time_point now) override;
     Result<void> finish_event(const StripeEventRecord& record) override;
     Result<std::optional<StripeEventRecord>> find_event(const std::string& event_id) override;

@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -108,13 +109,30 @@ class StripeWebhookLedger {
     virtual Result<std::vector<WebhookRequest>> requests(const WebhookRequestFilter& filter) = 0;
 
     // The end of a webhook that acted on its event: stores the event with its outcome and records
-    // the request, in one transaction, so neither is written without the other. The event is
+    // the request, in one transaction, so neither is written without the other. It returns once
+    // that is on disk: it is what a 200 to Stripe stands on, and it covers the email's enqueue
+    // (outbox::Store::Wait::committed) made before it in the same file. The event is
     // stored when its id is new, or held by a claim from before `stale_before` (taken over);
     // otherwise a concurrent delivery stored it first, and the request is recorded as a
     // duplicate of it (mark_duplicate) with event_stored false.
     virtual Result<RecordedRequest> store_event_and_record(
         const StripeEventRecord& record, const WebhookRequest& request,
         WebhookClock::time_point stale_before) = 0;
+    // The two writes that end a webhook request, without holding the calling thread through
+    // the commit (`txmail serve` answers Stripe from the callback): `done` gets what the
+    // blocking call would return, on whichever thread finished the write (SQLite: the group
+    // commit's, so `done` must be quick and must not make a blocking write on the file), or on
+    // this one before it returns. By default, the blocking call then `done`.
+    using StoreDone = std::function<void(Result<RecordedRequest>)>;
+    virtual void store_event_and_record_async(StripeEventRecord record, WebhookRequest request,
+                                              WebhookClock::time_point stale_before,
+                                              StoreDone done) {
+        done(store_event_and_record(record, request, stale_before));
+    }
+    using RecordDone = std::function<void(Result<std::int64_t>)>;
+    virtual void record_request_async(WebhookRequest request, RecordDone done) {
+        done(record_request(request));
+    }
     // pending_customer -> processing; false when the event is no longer pending.
     virtual Result<bool> claim_pending(const std::string& event_id,
                                        WebhookClock::time_point now) = 0;

@@ -1,6 +1,7 @@
 #include "txmail/service/stripe_webhook_processor.h"
 
 #include "txmail/stripe/signature.h"
+#include "txmail/util/wait_for_answer.h"
 
 namespace txmail::service {
 namespace {
@@ -37,35 +38,94 @@ Result<StripeWebhookOptions> stripe_webhook_options(const config::Settings& sett
 }
 
 Result<StripeWebhookAnswer> StripeWebhookProcessor::receive(const StripeWebhookInput& input) {
+    return wait_for_answer<Result<StripeWebhookAnswer>>(
+        [&](AnswerDone done) { receive_async(input, std::move(done)); });
+}
+
+// One request on its way through the writes that follow process(), whose callbacks it outlives.
+struct StripeWebhookProcessor::Delivery {
     WebhookRequest audit;
+    WebhookClock::time_point stale_before;
+    StripeWebhookAnswer answer;
+    std::optional<Acted> acted;
+    AnswerDone done;
+};
+
+// What this thread does is the work (verify, parse, look up, map, render); the writes are handed
+// to the shared writer and the answer comes from its callbacks, so a handler thread is free for
+// the next request instead of waiting through two commits (Little's law capped 16 threads at
+// ~3,300 webhooks/s, docs/benchmarks.md). The email's enqueue waits only for its commit: the
+// event's store that follows waits for the disk, and that sync covers the enqueue too.
+void StripeWebhookProcessor::receive_async(const StripeWebhookInput& input, AnswerDone done) {
+    auto delivery = std::make_shared<Delivery>();
+    WebhookRequest& audit = delivery->audit;
     audit.received_at = options_.clock();
     audit.source_ip = input.source_ip;
     audit.headers = input.headers;
     audit.body = input.body;
-    const auto stale_before = audit.received_at - options_.claim_timeout;
-    std::optional<StripeEventRecord> finished;
-    auto answer = process(input, audit, stale_before, finished);
-    if (answer && finished) {
-        // The event, with its outcome, and the audit row go in one commit: a webhook's last
-        // write, after the email (if any) is durable in the outbox.
-        auto written = ledger_.store_event_and_record(*finished, audit, stale_before);
-        if (written && !written->event_stored)  // a concurrent delivery stored it first
-            return StripeWebhookAnswer{200, "duplicate", finished->event_id};
-        if (written) {
-            recheck_pending(*finished);
-            return answer;
-        }
-        answer = fail(written.error());  // nothing stored: Stripe's retry processes it again
-    }
+    delivery->stale_before = audit.received_at - options_.claim_timeout;
+    delivery->done = std::move(done);
+    auto answer = process(input, audit, delivery->stale_before, delivery->acted);
+    if (!answer || !delivery->acted)
+        return record_and_answer(delivery, std::move(answer));
+    delivery->answer = std::move(*answer);
+    if (delivery->acted->record.status == stripe_event_status::pending_customer)
+        return store_pending(delivery);
+    if (!delivery->acted->email)
+        return store(delivery);
+    notifier_.notify_async(*delivery->acted->email, outbox::Store::Wait::committed,
+                           [this, delivery](Result<outbox::Enqueued> queued) {
+                               if (!queued)
+                                   return record_and_answer(delivery, fail(queued.error()));
+                               delivery->acted->record.message_ids = {queued->id};
+                               delivery->audit.message_ids = {queued->id};
+                               store(delivery);
+                           });
+}
+
+// The event, with its outcome, and the audit row go in one commit: a webhook's last write.
+void StripeWebhookProcessor::store(const std::shared_ptr<Delivery>& delivery) {
+    ledger_.store_event_and_record_async(
+        std::move(delivery->acted->record), delivery->audit, delivery->stale_before,
+        [this, delivery](Result<RecordedRequest> written) {
+            if (!written)  // nothing stored: Stripe's retry processes it again
+                return record_and_answer(delivery, fail(written.error()));
+            if (!written->event_stored)  // a concurrent delivery stored it first
+                return delivery->done(
+                    StripeWebhookAnswer{200, "duplicate", delivery->answer.event_id});
+            delivery->done(std::move(delivery->answer));
+        });
+}
+
+// An event kept for its customer is stored on this thread: the customer may have been linked
+// meanwhile, and looking again reads and writes (recheck_pending), which a commit's callback may
+// not.
+void StripeWebhookProcessor::store_pending(const std::shared_ptr<Delivery>& delivery) {
+    auto written = ledger_.store_event_and_record(delivery->acted->record, delivery->audit,
+                                                  delivery->stale_before);
+    if (!written)
+        return record_and_answer(delivery, fail(written.error()));
+    if (!written->event_stored)
+        return delivery->done(StripeWebhookAnswer{200, "duplicate", delivery->answer.event_id});
+    recheck_pending(delivery->acted->record);
+    delivery->done(std::move(delivery->answer));
+}
+
+// Every request that did not end in store() leaves its audit row here. An audit that cannot be
+// written fails the request: Stripe retries, and the retry is recorded (as a duplicate if the
+// event itself was stored).
+void StripeWebhookProcessor::record_and_answer(const std::shared_ptr<Delivery>& delivery,
+                                               Result<StripeWebhookAnswer> answer) {
     if (!answer) {
-        audit.outcome = "error";
-        audit.reason = answer.error().describe();
+        delivery->audit.outcome = "error";
+        delivery->audit.reason = answer.error().describe();
     }
-    // An audit that cannot be written fails the request: Stripe retries, and the retry is
-    // recorded (as a duplicate if the event itself was stored).
-    if (auto recorded = ledger_.record_request(audit); !recorded && answer)
-        return fail(recorded.error());
-    return answer;
+    ledger_.record_request_async(
+        delivery->audit, [delivery, answer = std::move(answer)](Result<std::int64_t> recorded) {
+            if (!recorded && answer)
+                return delivery->done(fail(recorded.error()));
+            delivery->done(answer);
+        });
 }
 
 // The customer may have been linked between act()'s lookup and the finish, when the linker's
@@ -78,9 +138,10 @@ void StripeWebhookProcessor::recheck_pending(const StripeEventRecord& record) {
         (void)deliver_pending(record.customer_id);
 }
 
-Result<StripeWebhookAnswer> StripeWebhookProcessor::process(
-    const StripeWebhookInput& input, WebhookRequest& audit, WebhookClock::time_point stale_before,
-    std::optional<StripeEventRecord>& finished) {
+Result<StripeWebhookAnswer> StripeWebhookProcessor::process(const StripeWebhookInput& input,
+                                                            WebhookRequest& audit,
+                                                            WebhookClock::time_point stale_before,
+                                                            std::optional<Acted>& acted_on) {
     const auto refuse = [&](StripeWebhookAnswer answer) {
         audit.outcome = answer.outcome;
         audit.reason = answer.message;
@@ -134,9 +195,9 @@ Result<StripeWebhookAnswer> StripeWebhookProcessor::process(
         acted->record.payload = input.body;
     audit.outcome = acted->outcome;
     audit.reason = acted->record.result;
-    audit.message_ids = acted->record.message_ids;
-    finished = std::move(acted->record);  // stored with the audit by receive()
-    return StripeWebhookAnswer{200, acted->outcome, event->id};
+    StripeWebhookAnswer answer{200, acted->outcome, event->id};
+    acted_on = std::move(*acted);  // queued and stored with the audit by receive_async()
+    return answer;
 }
 
 Result<StripeWebhookProcessor::Acted> StripeWebhookProcessor::act(const stripe::Event& event,
@@ -204,13 +265,10 @@ Result<StripeWebhookProcessor::Acted> StripeWebhookProcessor::act_on(
 
     nlohmann::json data = notification.data;
     data["user"] = {{"id", user.id}, {"email", user.email}, {"name", user.name}};
-    auto queued = notifier_.notify({notification.event, std::move(data), "stripe:" + event.id});
-    if (!queued)
-        return fail(queued.error());
     record.status = stripe_event_status::processed;
     record.result = notification.event + " queued for user " + user.id + note;
-    record.message_ids = {queued->id};
-    return Acted{"queued", std::move(record)};
+    return Acted{"queued", std::move(record),
+                 Notification{notification.event, std::move(data), "stripe:" + event.id}};
 }
 
 Result<std::optional<Contact>> StripeWebhookProcessor::find_customer(
@@ -259,6 +317,13 @@ Result<int> StripeWebhookProcessor::deliver_pending(const std::string& customer_
             continue;                                    // another delivery took it
         auto event = stripe::parse_event(kept.payload);  // parsed once already
         Result<Acted> acted = event ? act(*event, kept) : fail(event.error());
+        // Durable before the event is finished: no later write covers it here.
+        if (acted && acted->email) {
+            if (auto queued = notifier_.notify(*acted->email); queued)
+                acted->record.message_ids = {queued->id};
+            else
+                acted = fail(queued.error());
+        }
         if (!acted) {
             (void)ledger_.finish_event(kept);  // back to pending_customer for the next link
             return fail(acted.error());

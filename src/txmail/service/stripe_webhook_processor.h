@@ -9,9 +9,10 @@
 // payloads -> 200 ignored, recorded). Every request leaves one audit row, whatever the answer; a
 // refused one leaves nothing else. An event acted on is stored, with its outcome, in one commit
 // with its audit row (StripeWebhookLedger::store_event_and_record): a webhook that queues an
-// email makes two writes (enqueue, then store), each waiting for the shared writer's next batch.
-// A claim written before acting, as there was until 2026-11-25, made three: ~2,600 against
-// ~3,300 webhooks/s side by side (docs/benchmarks.md).
+// email makes two writes, the enqueue (waiting for its commit) and then the store (waiting for
+// the disk, which covers both). receive_async() hands both to the shared writer and answers from
+// its callbacks, so no thread waits through them (docs/benchmarks.md has the figures). A claim
+// written before acting, as there was until 2026-11-25, made three writes.
 //
 // Who: checkout goes by client_reference_id, then the customer id, then the customer email, and
 // links the customer id to that user; other events by the linked customer id only (an email
@@ -32,6 +33,8 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +85,13 @@ class StripeWebhookProcessor {
                            StripeWebhookOptions options)
         : ledger_(ledger), contacts_(contacts), notifier_(notifier), options_(std::move(options)) {}
 
+    using AnswerDone = std::function<void(Result<StripeWebhookAnswer>)>;
+    // Does the work on this thread and the writes on the store's: `done` gets the answer once
+    // they are made, from whichever thread made the last (it must be quick). The processor must
+    // live until then (`txmail serve` stops its HTTP server, which waits for every answer,
+    // first).
+    void receive_async(const StripeWebhookInput& input, AnswerDone done);
+    // receive_async(), waiting for the answer.
     Result<StripeWebhookAnswer> receive(const StripeWebhookInput& input);
     // Acts on the events kept for this Stripe customer; returns how many messages were queued.
     Result<int> deliver_pending(const std::string& customer_id);
@@ -90,11 +100,18 @@ class StripeWebhookProcessor {
     struct Acted {
         std::string outcome;
         StripeEventRecord record;
+        std::optional<Notification> email;  // to queue before the record is stored
     };
-    // `finished`: the event with its outcome, when it was acted on, for receive() to store.
+    struct Delivery;
+    // `acted_on`: the event with its outcome and email, when it was acted on, for
+    // receive_async() to queue and store.
     Result<StripeWebhookAnswer> process(const StripeWebhookInput& input, WebhookRequest& audit,
                                         WebhookClock::time_point stale_before,
-                                        std::optional<StripeEventRecord>& finished);
+                                        std::optional<Acted>& acted_on);
+    void store(const std::shared_ptr<Delivery>& delivery);
+    void store_pending(const std::shared_ptr<Delivery>& delivery);
+    void record_and_answer(const std::shared_ptr<Delivery>& delivery,
+                           Result<StripeWebhookAnswer> answer);
     void recheck_pending(const StripeEventRecord& record);
     Result<Acted> act(const stripe::Event& event, StripeEventRecord record);
     Result<Acted> act_on(const stripe::Event& event, const stripe::Notification& notification,

@@ -97,7 +97,7 @@ Result<Enqueued> SqliteStore::enqueue(const NewMessage& message) {
     return enqueued;
 }
 
-void SqliteStore::enqueue_async(NewMessage message, EnqueueDone done) {
+void SqliteStore::enqueue_async(NewMessage message, Wait wait, EnqueueDone done) {
     if (auto valid = validate(message); !valid)
         return done(fail(valid.error()));
     // Owned by the work until the commit, then read by the callback.
@@ -106,14 +106,16 @@ void SqliteStore::enqueue_async(NewMessage message, EnqueueDone done) {
         Enqueued row;
     };
     auto job = std::make_shared<Job>(Job{std::move(message), {}});
-    commits_.submit([job, work = insert_work(job->message, job->row)](
-                        Connection& connection) { return work(connection); },
-                    GroupCommit::Await::durable,
-                    [job, done = std::move(done)](Result<void> written) {
-                        if (!written)
-                            return done(fail(written.error()));
-                        done(std::move(job->row));
-                    });
+    commits_.submit(
+        [job, work = insert_work(job->message, job->row)](Connection& connection) {
+            return work(connection);
+        },
+        wait == Wait::durable ? GroupCommit::Await::durable : GroupCommit::Await::committed,
+        [job, done = std::move(done)](Result<void> written) {
+            if (!written)
+                return done(fail(written.error()));
+            done(std::move(job->row));
+        });
 }
 
 Result<std::vector<Enqueued>> SqliteStore::enqueue_batch(std::span<const NewMessage> messages) {

@@ -36,7 +36,7 @@ class SqliteStore final : public Store {
     }
 
     Result<Enqueued> enqueue(const NewMessage& message) override;
-    void enqueue_async(NewMessage message, EnqueueDone done) override;
+    void enqueue_async(NewMessage message, Wait wait, EnqueueDone done) override;
     Result<std::vector<Enqueued>> enqueue_batch(std::span<const NewMessage> messages) override;
     Result<std::vector<StoredMessage>> lease_due(const std::string& worker, TimePoint now,
                                                  std::chrono::milliseconds lease_for,
