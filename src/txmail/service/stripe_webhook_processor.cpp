@@ -85,16 +85,11 @@ void StripeWebhookProcessor::receive_async(const StripeWebhookInput& input, Answ
 
 // The event, with its outcome, and the audit row go in one commit: a webhook's last write.
 void StripeWebhookProcessor::store(const std::shared_ptr<Delivery>& delivery) {
-    ledger_.store_event_and_record_async(
-        std::move(delivery->acted->record), delivery->audit, delivery->stale_before,
-        [this, delivery](Result<RecordedRequest> written) {
-            if (!written)  // nothing stored: Stripe's retry processes it again
-                return record_and_answer(delivery, fail(written.error()));
-            if (!written->event_stored)  // a concurrent delivery stored it first
-                return delivery->done(
-                    StripeWebhookAnswer{200, "duplicate", delivery->answer.event_id});
-            delivery->done(std::move(delivery->answer));
-        });
+    ledger_.store_event_and_record_async(std::move(delivery->acted->record), delivery->audit,
+                                         delivery->stale_before,
+                                         [this, delivery](Result<RecordedRequest> written) {
+                                             answer_stored(delivery, std::move(written));
+                                         });
 }
 
 // An event kept for its customer is stored on this thread: the customer may have been linked
@@ -103,15 +98,21 @@ void StripeWebhookProcessor::store(const std::shared_ptr<Delivery>& delivery) {
 void StripeWebhookProcessor::store_pending(const std::shared_ptr<Delivery>& delivery) {
     auto written = ledger_.store_event_and_record(delivery->acted->record, delivery->audit,
                                                   delivery->stale_before);
-    if (!written)
+    if (written && written->event_stored)
+        recheck_pending(delivery->acted->record);
+    answer_stored(delivery, std::move(written));
+}
+
+void StripeWebhookProcessor::answer_stored(const std::shared_ptr<Delivery>& delivery,
+                                           Result<RecordedRequest> written) {
+    if (!written)  // nothing stored: Stripe's retry processes it again
         return record_and_answer(delivery, fail(written.error()));
-    if (!written->event_stored)
+    if (!written->event_stored)  // a concurrent delivery stored it first
         return delivery->done(StripeWebhookAnswer{200, "duplicate", delivery->answer.event_id});
-    recheck_pending(delivery->acted->record);
     delivery->done(std::move(delivery->answer));
 }
 
-// Every request that did not end in store() leaves its audit row here. An audit that cannot be
+// Every request whose event was not stored leaves its audit row here. An audit that cannot be
 // written fails the request: Stripe retries, and the retry is recorded (as a duplicate if the
 // event itself was stored).
 void StripeWebhookProcessor::record_and_answer(const std::shared_ptr<Delivery>& delivery,

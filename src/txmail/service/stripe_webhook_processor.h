@@ -110,6 +110,9 @@ class StripeWebhookProcessor {
                                         std::optional<Acted>& acted_on);
     void store(const std::shared_ptr<Delivery>& delivery);
     void store_pending(const std::shared_ptr<Delivery>& delivery);
+    // The answer to a stored event: its outcome, or `duplicate` when a concurrent delivery
+    // stored it first; nothing stored -> the error, recorded.
+    void answer_stored(const std::shared_ptr<Delivery>& delivery, Result<RecordedRequest> written);
     void record_and_answer(const std::shared_ptr<Delivery>& delivery,
                            Result<StripeWebhookAnswer> answer);
     void recheck_pending(const StripeEventRecord& record);

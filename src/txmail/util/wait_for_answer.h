@@ -1,7 +1,7 @@
 // The blocking form of a call that answers through a callback: starts it and waits for its one
 // answer, so that one implementation serves the callers that can wait and those that cannot.
-// The callback must be called exactly once, on any thread but the waiting one's caller's
-// (a callback that waits for this thread would never come).
+// The callback must be called exactly once: by `start` before it returns, or later from another
+// thread (this one is waiting).
 #pragma once
 
 #include <future>
