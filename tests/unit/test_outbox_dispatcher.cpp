@@ -338,6 +338,29 @@ TEST_F(DispatcherTest, AnExceptionPastTheBackendDoesNotEndTheWorker) {
     EXPECT_EQ(calls, 2);
 }
 
+// The send-duration histogram's buckets start at 1 ms: a send that took 1.5 ms must reach the
+// observer as 1.5 ms, not cut to 1 ms as the store keeps it.
+TEST_F(DispatcherTest, TheObserverGetsTheSendDurationFinerThanTheStoreKeepsIt) {
+    constexpr auto took = std::chrono::microseconds(1500);
+    script.respond = [took](const mail::RenderedMessage& m) -> transport::SendResult {
+        const auto until = std::chrono::steady_clock::now() + took;
+        while (std::chrono::steady_clock::now() < until) {
+        }
+        return accept(m);
+    };
+    const MessageId id = enqueue("timed");
+    auto dispatcher = make({.workers = 1});
+    std::chrono::microseconds observed{};
+    dispatcher->set_observer([&](const StoredMessage&, const Attempt& attempt, const Outcome&) {
+        observed = attempt.duration;
+    });
+    ASSERT_TRUE(dispatcher->start(true).has_value());
+    dispatcher->wait();
+    EXPECT_GE(observed, took);
+    const auto stored = store.attempts(id).value().at(0).duration;
+    EXPECT_EQ(stored, std::chrono::floor<std::chrono::milliseconds>(observed));
+}
+
 TEST_F(DispatcherTest, FactoryFailureStopsTheStart) {
     Dispatcher dispatcher(
         store,

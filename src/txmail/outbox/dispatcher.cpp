@@ -277,7 +277,7 @@ void Dispatcher::send(Worker& worker, const StoredMessage& message) {
     const auto started = std::chrono::steady_clock::now();
     transport::SendResult result = call_backend(*worker.backend, message.message);
     const auto elapsed = std::chrono::steady_clock::now() - started;
-    attempt.duration = std::chrono::duration_cast<milliseconds>(elapsed);
+    attempt.duration = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
     limiter_.release(sender);
     if (limiter_.limits().max_concurrent)
         notify();  // a worker may be waiting for this sender's slot
