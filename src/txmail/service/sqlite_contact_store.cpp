@@ -1,7 +1,7 @@
 #include "txmail/service/sqlite_contact_store.h"
 
 #include "txmail/outbox/lifecycle.h"
-#include "txmail/service/sqlite_rows.h"
+#include "txmail/outbox/sqlite/rows.h"
 
 namespace txmail::service {
 namespace {
@@ -93,7 +93,7 @@ Result<std::optional<Contact>> SqliteContactStore::first_where(std::string_view 
     if (!query)
         return fail(query.error());
     query->bind(1, value);
-    return first_row<Contact>(*query, read_contact);
+    return outbox::sqlite::first_row<Contact>(*query, read_contact);
 }
 
 Result<std::optional<Contact>> SqliteContactStore::get(const std::string& id) {
@@ -132,7 +132,7 @@ Result<void> SqliteContactStore::link_stripe_customer(const std::string& user_id
 }
 
 Result<bool> SqliteContactStore::remove(const std::string& id) {
-    return changed_any(
+    return outbox::sqlite::changed_any(
         writer_->commits,
         [&](outbox::sqlite::Connection& connection) -> Result<void> {
             auto statement = connection.prepare("DELETE FROM users WHERE id = ?1");
@@ -175,8 +175,8 @@ Result<std::vector<std::string>> SqliteContactStore::watchlist(const std::string
     if (!query)
         return fail(query.error());
     query->bind(1, user_id);
-    return all_rows<std::string>(*query,
-                                 [](const outbox::sqlite::Statement& row) { return row.text(0); });
+    return outbox::sqlite::all_rows<std::string>(
+        *query, [](const outbox::sqlite::Statement& row) { return row.text(0); });
 }
 
 Result<std::vector<Contact>> SqliteContactStore::watchers(const std::string& ticker) {
@@ -187,7 +187,7 @@ Result<std::vector<Contact>> SqliteContactStore::watchers(const std::string& tic
     if (!query)
         return fail(query.error());
     query->bind(1, ticker);
-    return all_rows<Contact>(*query, read_contact);
+    return outbox::sqlite::all_rows<Contact>(*query, read_contact);
 }
 
 Result<void> SqliteContactStore::ping() {

@@ -1,7 +1,7 @@
 #include "txmail/service/sqlite_stripe_webhook_ledger.h"
 
 #include "txmail/outbox/lifecycle.h"
-#include "txmail/service/sqlite_rows.h"
+#include "txmail/outbox/sqlite/rows.h"
 #include "txmail/util/wait_for_answer.h"
 
 namespace txmail::service {
@@ -53,7 +53,7 @@ Result<std::optional<StripeEventRecord>> load_event(outbox::sqlite::Connection& 
     if (!query)
         return fail(query.error());
     query->bind(1, id);
-    return first_row<StripeEventRecord>(*query, read_event);
+    return outbox::sqlite::first_row<StripeEventRecord>(*query, read_event);
 }
 
 Result<std::optional<SubscriptionState>> load_subscription(outbox::sqlite::Connection& connection,
@@ -63,7 +63,7 @@ Result<std::optional<SubscriptionState>> load_subscription(outbox::sqlite::Conne
     if (!query)
         return fail(query.error());
     query->bind(1, id);
-    return first_row<SubscriptionState>(*query, [](const Statement& row) {
+    return outbox::sqlite::first_row<SubscriptionState>(*query, [](const Statement& row) {
         return SubscriptionState{row.integer(0), row.integer(1) != 0};
     });
 }
@@ -192,7 +192,7 @@ Result<std::vector<WebhookRequest>> SqliteStripeWebhookLedger::requests(
     else
         query->bind_null(1);
     query->bind_optional(2, filter.event_id).bind(3, static_cast<std::int64_t>(filter.limit));
-    return all_rows<WebhookRequest>(*query, read_request);
+    return outbox::sqlite::all_rows<WebhookRequest>(*query, read_request);
 }
 
 Result<RecordedRequest> SqliteStripeWebhookLedger::store_event_and_record(
@@ -244,7 +244,7 @@ void SqliteStripeWebhookLedger::store_event_and_record_async(StripeEventRecord r
 
 Result<bool> SqliteStripeWebhookLedger::claim_pending(const std::string& event_id,
                                                       WebhookClock::time_point now) {
-    return changed_any(
+    return outbox::sqlite::changed_any(
         writer_->commits,
         [&](outbox::sqlite::Connection& connection) -> Result<void> {
             auto claim = connection.prepare(
@@ -296,7 +296,7 @@ Result<std::vector<StripeEventRecord>> SqliteStripeWebhookLedger::pending_for_cu
     if (!query)
         return fail(query.error());
     query->bind(1, customer_id);
-    return all_rows<StripeEventRecord>(*query, read_event);
+    return outbox::sqlite::all_rows<StripeEventRecord>(*query, read_event);
 }
 
 Result<bool> SqliteStripeWebhookLedger::advance_subscription(const std::string& subscription_id,

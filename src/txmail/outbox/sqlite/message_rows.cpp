@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "txmail/outbox/lifecycle.h"
+#include "txmail/outbox/sqlite/rows.h"
 
 namespace txmail::outbox::sqlite {
 
@@ -151,15 +152,7 @@ Result<std::vector<Attempt>> read_attempts(Connection& connection, MessageId id)
     if (!query)
         return fail(query.error());
     query->bind(1, id);
-    std::vector<Attempt> attempts;
-    for (;;) {
-        auto row = query->step();
-        if (!row)
-            return fail(row.error());
-        if (!*row)
-            return attempts;
-        attempts.push_back(read_attempt_row(*query));
-    }
+    return all_rows<Attempt>(*query, read_attempt_row);
 }
 
 Result<std::optional<Attempt>> read_attempt(Connection& connection, MessageId id, int number) {
@@ -168,12 +161,8 @@ Result<std::optional<Attempt>> read_attempt(Connection& connection, MessageId id
     auto query = connection.prepare(sql);
     if (!query)
         return fail(query.error());
-    auto row = query->bind(1, id).bind(2, std::int64_t{number}).step();
-    if (!row)
-        return fail(row.error());
-    if (!*row)
-        return std::optional<Attempt>{};
-    return std::optional<Attempt>{read_attempt_row(*query)};
+    query->bind(1, id).bind(2, std::int64_t{number});
+    return first_row<Attempt>(*query, read_attempt_row);
 }
 
 Result<void> attach_last_attempts(Connection& connection, std::vector<StoredMessage>& messages) {

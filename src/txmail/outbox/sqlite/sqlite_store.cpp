@@ -5,6 +5,7 @@
 #include "txmail/outbox/lifecycle.h"
 #include "txmail/outbox/sqlite/message_rows.h"
 #include "txmail/outbox/sqlite/migrations.h"
+#include "txmail/outbox/sqlite/rows.h"
 
 namespace txmail::outbox::sqlite {
 
@@ -23,14 +24,11 @@ Result<std::optional<RowState>> read_state(Connection& connection, MessageId id)
         "SELECT status, lease_owner, attempt_count, last_error FROM messages WHERE id = ?1");
     if (!query)
         return fail(query.error());
-    auto row = query->bind(1, id).step();
-    if (!row)
-        return fail(row.error());
-    if (!*row)
-        return std::optional<RowState>{};
-    return std::optional<RowState>{RowState{parse_status(query->text(0)).value_or(Status::dead),
-                                            query->text(1), static_cast<int>(query->integer(2)),
-                                            query->text(3)}};
+    query->bind(1, id);
+    return first_row<RowState>(*query, [](const Statement& row) {
+        return RowState{parse_status(row.text(0)).value_or(Status::dead), row.text(1),
+                        static_cast<int>(row.integer(2)), row.text(3)};
+    });
 }
 
 Result<RowState> require_state(Connection& connection, MessageId id) {
@@ -44,15 +42,7 @@ Result<RowState> require_state(Connection& connection, MessageId id) {
 
 // Collects every row of a query over message_columns.
 Result<std::vector<StoredMessage>> read_messages(Statement& query) {
-    std::vector<StoredMessage> messages;
-    for (;;) {
-        auto row = query.step();
-        if (!row)
-            return fail(row.error());
-        if (!*row)
-            return messages;
-        messages.push_back(read_message(query));
-    }
+    return all_rows<StoredMessage>(query, read_message);
 }
 
 std::string select_messages(std::string_view rest) {
@@ -407,15 +397,9 @@ Result<std::vector<SenderPause>> SqliteStore::sender_pauses() {
         reader_->prepare("SELECT sender, paused_until, reason FROM sender_pauses ORDER BY sender");
     if (!query)
         return fail(query.error());
-    std::vector<SenderPause> pauses;
-    for (;;) {
-        auto row = query->step();
-        if (!row)
-            return fail(row.error());
-        if (!*row)
-            return pauses;
-        pauses.push_back({query->text(0), from_unix_ms(query->integer(1)), query->text(2)});
-    }
+    return all_rows<SenderPause>(*query, [](const Statement& row) {
+        return SenderPause{row.text(0), from_unix_ms(row.integer(1)), row.text(2)};
+    });
 }
 
 }  // namespace txmail::outbox::sqlite

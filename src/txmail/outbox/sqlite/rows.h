@@ -1,4 +1,4 @@
-// Reading the rows of a prepared SQLite statement (outbox/sqlite/connection.h) into values with
+// Reading the rows of a prepared SQLite statement (connection.h) into values with
 // a `read(const Statement&) -> T` function: every row, or the first one if any; and a write whose
 // answer is whether it changed a row. Step errors come back unchanged.
 #pragma once
@@ -9,10 +9,10 @@
 #include "txmail/outbox/sqlite/connection.h"
 #include "txmail/outbox/sqlite/group_commit.h"
 
-namespace txmail::service {
+namespace txmail::outbox::sqlite {
 
 template <class T, class Read>
-Result<std::vector<T>> all_rows(outbox::sqlite::Statement& query, Read read) {
+Result<std::vector<T>> all_rows(Statement& query, Read read) {
     std::vector<T> rows;
     while (true) {
         auto row = query.step();
@@ -25,7 +25,7 @@ Result<std::vector<T>> all_rows(outbox::sqlite::Statement& query, Read read) {
 }
 
 template <class T, class Read>
-Result<std::optional<T>> first_row(outbox::sqlite::Statement& query, Read read) {
+Result<std::optional<T>> first_row(Statement& query, Read read) {
     auto row = query.step();
     if (!row)
         return fail(row.error());
@@ -36,12 +36,11 @@ Result<std::optional<T>> first_row(outbox::sqlite::Statement& query, Read read) 
 
 // Runs `work`, whose last statement changes rows, through the file's group commit; true when that
 // statement changed at least one (a claim taken, a row deleted).
-inline Result<bool> changed_any(outbox::sqlite::GroupCommit& commits,
-                                const outbox::sqlite::GroupCommit::Work& work,
-                                outbox::sqlite::GroupCommit::Await await) {
+inline Result<bool> changed_any(GroupCommit& commits, const GroupCommit::Work& work,
+                                GroupCommit::Await await) {
     bool changed = false;
     auto written = commits.run(
-        [&](outbox::sqlite::Connection& connection) -> Result<void> {
+        [&](Connection& connection) -> Result<void> {
             auto done = work(connection);
             changed = done && connection.changes() > 0;
             return done;
@@ -52,4 +51,4 @@ inline Result<bool> changed_any(outbox::sqlite::GroupCommit& commits,
     return changed;
 }
 
-}  // namespace txmail::service
+}  // namespace txmail::outbox::sqlite
