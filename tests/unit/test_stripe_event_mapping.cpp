@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <vector>
 
 namespace txmail::stripe {
 namespace {
@@ -136,6 +138,89 @@ TEST(StripeEvent, ParseErrorsNameTheField) {
               "created");
     EXPECT_EQ(parse_event(R"({"id":"evt","type":"x","created":1,"data":{}})").error().field,
               "data.object");
+}
+
+TEST(StripeEvent, MalformedJsonIsRefusedEvenInPartsNotKept) {
+    EXPECT_EQ(parse_event(R"({"id":"evt","type":"x","created":1,)").error().field, "body");
+    EXPECT_EQ(parse_event(R"([{"id":"evt"}])").error().field, "body");
+    EXPECT_EQ(parse_event(R"({"id":"evt","type":"x","created":1,"data":{"object":{"lines":[1,]}}})")
+                  .error()
+                  .field,
+              "body");
+}
+
+// The event keeps only what map_event() reads.
+TEST(StripeEvent, KeepsOfTheObjectOnlyWhatTheMappingReads) {
+    const Event invoice = event_from("invoice.payment_failed");
+    EXPECT_TRUE(invoice.object.contains("hosted_invoice_url"));
+    EXPECT_TRUE(invoice.object.contains("customer"));
+    EXPECT_FALSE(invoice.object.contains("lines"));
+    EXPECT_FALSE(invoice.object.contains("payment_settings"));
+    EXPECT_FALSE(invoice.object.contains("status"));
+    const Event updated = event_from("customer.subscription.updated");
+    const auto& item = updated.object["items"]["data"][0];
+    EXPECT_TRUE(item["price"].contains("nickname"));
+    EXPECT_FALSE(item["price"].contains("unit_amount"));
+    EXPECT_FALSE(item.contains("plan"));
+}
+
+// The event as it was parsed before only the read fields were kept: the whole JSON.
+Event whole_event(const std::string& body) {
+    const nlohmann::json json = nlohmann::json::parse(body);
+    Event event;
+    event.id = json.at("id");
+    event.type = json.at("type");
+    event.created = json.at("created");
+    event.object = json.at("data").at("object");
+    event.previous_attributes = json.at("data").value("previous_attributes", nlohmann::json());
+    return event;
+}
+
+std::string mapped(const Result<Mapping>& mapping) {
+    if (!mapping)
+        return "error " + mapping.error().field + ": " + mapping.error().message;
+    if (const auto* ignored = std::get_if<Ignored>(&*mapping))
+        return "ignored: " + ignored->reason;
+    const auto& n = std::get<Notification>(*mapping);
+    return n.event + " " + n.customer.customer_id + " " + n.customer.user_id + " " +
+           n.customer.email + " " + n.subscription_id + " " + std::to_string(n.created) + " " +
+           n.data.dump();
+}
+
+// Maps every fixture, and variants of them with the shapes Stripe also sends (expanded customer
+// and subscription, the period end on the subscription, no customer), both from the kept fields
+// and from the whole JSON: a field the mapping reads but the parser drops makes them differ.
+TEST(StripeEvent, MapsAsTheWholeJsonDoes) {
+    std::vector<std::string> bodies;
+    for (const char* name : {"checkout.session.completed", "customer.subscription.updated",
+                             "customer.subscription.deleted", "invoice.payment_failed"}) {
+        bodies.push_back(fixture(name));
+        nlohmann::json variant = nlohmann::json::parse(bodies.back());
+        auto& object = variant["data"]["object"];
+        object["customer"] = {{"id", "cus_Expanded"}, {"email", "x@example.com"}};
+        object["subscription"] = {{"id", "sub_Expanded"}, {"status", "active"}};
+        object["metadata"] = {{"plan", "Gold"}, {"other", "x"}};
+        bodies.push_back(variant.dump());
+        if (object.contains("items")) {
+            object["current_period_end"] = 1798156800;
+            object["items"]["data"][0].erase("current_period_end");
+            bodies.push_back(variant.dump());
+        }
+        object.erase("customer");
+        object.erase("client_reference_id");
+        object["customer_details"] = nullptr;
+        object["customer_email"] = "y@example.com";
+        bodies.push_back(variant.dump());
+        object.erase("customer_email");
+        bodies.push_back(variant.dump());
+    }
+    const std::map<std::string, std::string> names = {{"price_TxmailPro", "Professional"}};
+    for (const auto& body : bodies) {
+        auto kept = parse_event(body);
+        ASSERT_TRUE(kept) << body;
+        EXPECT_EQ(mapped(map_event(*kept, names)), mapped(map_event(whole_event(body), names)))
+            << body;
+    }
 }
 
 TEST(StripePriceNames, ParsesTheSettingAndNamesBadEntries) {

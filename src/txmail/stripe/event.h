@@ -1,5 +1,6 @@
-// A Stripe webhook event as Stripe sends it: the envelope fields we act on plus the object.
-// Parsing happens only after the signature is verified (signature.h).
+// A Stripe webhook event as Stripe sends it: the envelope fields we act on plus, of the object,
+// the fields the mapping reads (event_mapping.h; the list is in event.cpp). Parsing happens only
+// after the signature is verified (signature.h).
 #pragma once
 
 #include <cstdint>
@@ -18,8 +19,8 @@ struct Event {
     std::string api_version;
     std::int64_t created = 0;  // unix seconds; Stripe does not promise order, this orders them
     bool livemode = false;
-    nlohmann::json object;               // data.object
-    nlohmann::json previous_attributes;  // data.previous_attributes, null when absent
+    nlohmann::json object;               // data.object, the fields the mapping reads
+    nlohmann::json previous_attributes;  // the same of data.previous_attributes; null when absent
 };
 
 // Errors name the missing or mistyped field (e.g. "data.object").
