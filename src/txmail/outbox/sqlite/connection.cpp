@@ -41,7 +41,8 @@ Statement& Statement::bind_optional(int index, const std::optional<std::string>&
 }
 
 Statement& Statement::bind_blob(int index, std::string_view bytes) {
-    if (int rc = sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(), SQLITE_STATIC);
+    if (int rc =
+            sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
         rc != SQLITE_OK && !bind_error_)
         bind_error_ = rc;
     return *this;
@@ -190,10 +191,6 @@ std::filesystem::path Connection::wal_path() const {
 
 std::int64_t Connection::changes() const {
     return sqlite3_changes64(db_);
-}
-
-std::int64_t Connection::last_insert_rowid() const {
-    return sqlite3_last_insert_rowid(db_);
 }
 
 Error Connection::error(std::string_view what, int code) const {

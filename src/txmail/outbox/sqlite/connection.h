@@ -37,9 +37,6 @@ class Statement {
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, std::string_view text);
     Statement& bind_optional(int index, const std::optional<std::string>& text);  // or NULL
-    // Bound without a copy: `bytes` must outlive this borrow (its destructor clears the binding).
-    // Messages and webhook bodies are kilobytes, and SQLite's copy of each was a malloc and a
-    // memcpy on the writer thread, which every write of the process waits behind.
     Statement& bind_blob(int index, std::string_view bytes);
     Statement& bind_null(int index);
 
@@ -95,10 +92,6 @@ class Connection {
     Result<Statement> prepare(std::string_view sql);
 
     std::int64_t changes() const;
-    // The rowid of this connection's last INSERT. Used instead of RETURNING, which makes SQLite
-    // build and drop a temporary b-tree for the returned rows at every insert: ~3% of the
-    // writer thread's time, which every write of the process waits behind.
-    std::int64_t last_insert_rowid() const;
     const std::filesystem::path& path() const { return path_; }
     // The database's write-ahead log file, as SQLite names it.
     std::filesystem::path wal_path() const;
