@@ -105,26 +105,25 @@ Result<std::int64_t> SqliteStripeWebhookLedger::insert_request(
     auto insert = connection.prepare(
         "INSERT INTO stripe_webhook_requests (received_at, source_ip, headers, body, valid, "
         "reason, event_id, event_type, outcome, message_ids) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id");
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!insert)
         return fail(insert.error());
-    auto row = insert->bind(1, outbox::to_unix_ms(request.received_at))
-                   .bind(2, request.source_ip)
-                   .bind(3, request.headers.dump())
-                   .bind_blob(4, request.body)
-                   .bind(5, std::int64_t{request.valid})
-                   .bind(6, request.reason)
-                   .bind(7, request.event_id)
-                   .bind(8, request.event_type)
-                   .bind(9, request.outcome)
-                   .bind(10, ids_json(request.message_ids))
-                   .step();
-    if (!row)
-        return fail(row.error());
-    const std::int64_t id = insert->integer(0);
-    if (auto done = insert->run(); !done)  // step past RETURNING so the insert completes
+    const std::string headers = request.headers.dump();
+    const std::string message_ids = ids_json(request.message_ids);
+    if (auto done = insert->bind(1, outbox::to_unix_ms(request.received_at))
+                        .bind(2, request.source_ip)
+                        .bind(3, headers)
+                        .bind_blob(4, request.body)
+                        .bind(5, std::int64_t{request.valid})
+                        .bind(6, request.reason)
+                        .bind(7, request.event_id)
+                        .bind(8, request.event_type)
+                        .bind(9, request.outcome)
+                        .bind(10, message_ids)
+                        .run();
+        !done)
         return fail(done.error());
-    return id;
+    return connection.last_insert_rowid();
 }
 
 Result<bool> SqliteStripeWebhookLedger::store_event(outbox::sqlite::Connection& connection,

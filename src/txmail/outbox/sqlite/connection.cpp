@@ -193,6 +193,10 @@ std::int64_t Connection::changes() const {
     return sqlite3_changes64(db_);
 }
 
+std::int64_t Connection::last_insert_rowid() const {
+    return sqlite3_last_insert_rowid(db_);
+}
+
 Error Connection::error(std::string_view what, int code) const {
     const char* detail = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
     // `what` may be a whole statement; its start is enough to tell which one failed.

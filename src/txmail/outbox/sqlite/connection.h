@@ -92,6 +92,10 @@ class Connection {
     Result<Statement> prepare(std::string_view sql);
 
     std::int64_t changes() const;
+    // The rowid of this connection's last INSERT. Used instead of RETURNING, which makes SQLite
+    // build and drop a temporary b-tree for the returned rows at every insert, on the one writer
+    // thread every write of the process waits behind.
+    std::int64_t last_insert_rowid() const;
     const std::filesystem::path& path() const { return path_; }
     // The database's write-ahead log file, as SQLite names it.
     std::filesystem::path wal_path() const;

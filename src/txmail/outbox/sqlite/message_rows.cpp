@@ -93,7 +93,7 @@ Result<Enqueued> insert_message(Connection& connection, const NewMessage& messag
     auto insert = connection.prepare(
         "INSERT INTO messages (event, status, priority, sender, recipients, subject, message_id, "
         "bytes, idempotency_key, created_at, next_attempt_at) "
-        "VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id");
+        "VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!insert)
         return fail(insert.error());
     const auto& rendered = message.message;
@@ -108,12 +108,9 @@ Result<Enqueued> insert_message(Connection& connection, const NewMessage& messag
         .bind_optional(8, message.idempotency_key)
         .bind(9, to_unix_ms(now))
         .bind(10, to_unix_ms(message.not_before.value_or(now)));
-    auto row = insert->step();
-    if (!row)
-        return fail(row.error());
-    if (!*row)
-        return fail(Error::internal("INSERT INTO messages returned no id"));
-    return Enqueued{insert->integer(0), true};
+    if (auto inserted = insert->run(); !inserted)
+        return fail(inserted.error());
+    return Enqueued{connection.last_insert_rowid(), true};
 }
 
 Result<void> insert_attempt(Connection& connection, MessageId id, int number,
