@@ -52,57 +52,15 @@ if [ ! -x "$rate_tool" ]; then
 fi
 scripts/install-deps scripts/deps-bench.txt
 
-secret=whsec_benchmark_only
-token=benchmark-only-token
 # django-send-tls's login at its SMTP server: the original's mailbox and an app password (a
 # benchmark-only value, not a secret).
 smtp_login=noreply@boritrader.com
 smtp_password=benchmark-only-app-password
-user='1,zoe@example.com,Zoe Example,cus_TxmailFixture01'
-fixture=tests/fixtures/stripe/invoice.payment_failed.json
-# On disk by default, as deployed: every commit of both sides waits for fsync. DATABASE_DIR=/dev/shm
-# shows what the disk costs.
-work=$(mktemp -d "${DATABASE_DIR:-${TMPDIR:-/tmp}}/txmail-bench-http.XXXXXX")
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+bench_name=bench-http
+# shellcheck source=bench/http_common.sh
+source bench/http_common.sh
 
-free_port() {
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-# wait_until SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds, fails after SECONDS.
-wait_until() {
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@" 2>/dev/null; do
-        [ "$SECONDS" -lt "$deadline" ] || return 1
-        sleep 0.1
-    done
-}
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1"); }
-# idle PORT: no connection to the server on PORT is open (established, closing, being accepted),
-# from /proc/net/tcp (loopback IPv4) rather than ss, which needs iproute2.
-idle() {
-    awk -v port="$(printf '%04X' "$1")" 'NR > 1 { split($2, local, ":")
-        if (local[2] == port && ($4 == "01" || $4 == "03" || $4 == "08")) n++ }
-        END { exit n > 0 }' /proc/net/tcp
-}
-# Messages txmail still has to deliver (queued, being sent, or due again), from its /metrics.
-undelivered() {
-    curl -s "$txmail_url/metrics" |
-        awk '/^txmail_queue_depth\{state="(queued|sending|retry)"\}/ {n += $2} END {print n + 0}'
-}
-
-sink_port=$(free_port)
-user_option=()
-[ "$(id -u)" = 0 ] && user_option=(-u nobody)  # smtp-sink refuses to run as root
-/usr/sbin/smtp-sink "${user_option[@]}" -a "127.0.0.1:$sink_port" 1024 &
-pids+=($!)
-wait_until 5 listening "$sink_port" || { echo "smtp-sink did not start" >&2; exit 1; }
+start_smtp_sink
 # django-send-tls's mail server, on port 0: the real one comes from its "listening on" line.
 SMTP_PASSWORD=$smtp_password /usr/bin/python3 bench/tls_smtp_sink.py --login "$smtp_login" \
     > "$work/tls-sink.out" 2> "$work/tls-sink.err" &
@@ -112,21 +70,8 @@ wait_until 10 grep -q 'listening on' "$work/tls-sink.out" ||
     { echo "tls_smtp_sink did not start:" >&2; cat "$work/tls-sink.err" >&2; exit 1; }
 tls_sink_port=$(sed -n 's/.*listening on 127\.0\.0\.1://p' "$work/tls-sink.out")
 
-# txmail serve: port 0, the real one comes from its "listening on" line.
-env -i PATH="$PATH" TXMAIL_ENV_FILE=/dev/null TXMAIL_LISTEN=127.0.0.1:0 \
-    TXMAIL_DATABASE_URL="sqlite:///$work/txmail.db" EMAIL_BACKEND=smtp EMAIL_HOST=127.0.0.1 \
-    EMAIL_PORT="$sink_port" EMAIL_RATE_LIMIT=none TXMAIL_API_TOKEN="$token" \
-    STRIPE_WEBHOOK_SECRET="$secret" DEFAULT_FROM_EMAIL="Boritrader <noreply@boritrader.com>" \
-    "$txmail" serve > "$work/txmail.out" 2> "$work/txmail.err" &
-txmail_pid=$!
-pids+=("$txmail_pid")
-wait_until 10 grep -q 'listening on' "$work/txmail.out" ||
-    { echo "txmail serve did not start:" >&2; cat "$work/txmail.err" >&2; exit 1; }
-txmail_url=$(sed -n 's/.*listening on //p' "$work/txmail.out")
-IFS=, read -r user_id user_email user_name user_customer <<< "$user"
-curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$user_email\",\"name\":\"$user_name\",\"stripe_customer_id\":\"$user_customer\"}" \
-    "$txmail_url/v1/users/$user_id"
+start_txmail "$txmail" "$work"
+IFS=, read -r user_id _ _ user_customer <<< "$user"
 
 # The Django peer: tables, the same user, txmail's templates as Django templates; then gunicorn.
 export PYTHONPATH=$PWD/bench DJANGO_SETTINGS_MODULE=django_peer.settings
@@ -231,8 +176,8 @@ for round in $(seq "$ROUNDS"); do
             if [ "$server" = txmail ]; then
                 # Its dispatcher delivers what the run queued before the next server is measured:
                 # left to run on, its sending would take CPU from Django's runs.
-                backlog=$(undelivered) drain_started=$(date +%s%N)
-                until [ "$(undelivered)" = 0 ]; do sleep 0.2; done
+                backlog=$(undelivered "$txmail_url") drain_started=$(date +%s%N)
+                until [ "$(undelivered "$txmail_url")" = 0 ]; do sleep 0.2; done
                 drain="drained=$backlog drain_ms=$((($(date +%s%N) - drain_started) / 1000000))"
             else
                 # gunicorn's sync workers still take, answer and mail the requests wrk left queued
@@ -272,7 +217,7 @@ print(round(statistics.median(rates) * float(ratio)))' "$results" "$RATE_PEER" "
         fi
         "$rate_tool" --url "$url" --rate "$rate" --seconds "$SECONDS_PER_RUN" \
             --connections "$RATE_CONNECTIONS" --file "$requests" "${options[@]}" > "$work/rate.out"
-        until [ "$(undelivered)" = 0 ]; do sleep 0.2; done
+        until [ "$(undelivered "$txmail_url")" = 0 ]; do sleep 0.2; done
         line="rate $trigger peer=$RATE_PEER $(sed -n 's/^RESULT //p' "$work/rate.out")"
         echo "fixed rate $round/$RATE_ROUNDS: $line" >&2
         echo "$line" >> "$results"

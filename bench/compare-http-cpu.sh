@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# CPU time per request of two txmail builds side by side: how a change moves the cost of the two
+# HTTP triggers (run-http.sh has what they are), where req/s cannot show it.
+#
+# Why: on this shared two-core machine the req/s of the same build moves ±10 – 30% from one run
+# to the next, so a change of 10% in either direction is lost in run-http.sh's figures. The CPU
+# the server process spends for a fixed load below saturation moves far less. Each build's
+# `txmail serve` gets the same load in turn (interleaved rounds, on its own fresh database, both
+# mailing to one smtp-sink): first user-registered, then distinct signed Stripe webhooks, each at
+# a fixed rate (bench_http_rate, an open loop) for SECONDS_PER_RUN; after each run the script
+# waits until the server has delivered what it queued, so the figure covers the whole work of a
+# request, its email's delivery included. CPU is utime + stime of the process, from
+# /proc/<pid>/stat. Prints every run and, per build and trigger, the median in µs per request.
+#
+# Usage: bench/compare-http-cpu.sh BUILD_A BUILD_B   (directories holding txmail; the first's
+#   bench/bench_http_rate is used)
+# Environment: ROUNDS (3), SECONDS_PER_RUN (6), USER_RATE (4000), WEBHOOK_RATE (2500): requests
+#   per second, below what either build answers at most; DATABASE_DIR (a temporary directory on
+#   disk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ $# -ne 2 ]; then
+    echo "usage: bench/compare-http-cpu.sh BUILD_A BUILD_B" >&2
+    exit 2
+fi
+ROUNDS=${ROUNDS:-3}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-6}
+USER_RATE=${USER_RATE:-4000}
+WEBHOOK_RATE=${WEBHOOK_RATE:-2500}
+builds=("$1" "$2")
+for build in "${builds[@]}"; do
+    [ -x "$build/txmail" ] || { echo "missing $build/txmail" >&2; exit 1; }
+done
+rate_tool=$(realpath "$1/bench/bench_http_rate" 2>/dev/null || true)
+[ -x "$rate_tool" ] || { echo "missing $1/bench/bench_http_rate" >&2; exit 1; }
+scripts/install-deps scripts/deps-bench.txt
+
+bench_name=compare-http-cpu
+# shellcheck source=bench/http_common.sh
+source bench/http_common.sh
+
+start_smtp_sink
+urls=() server_pids=()
+for i in 0 1; do
+    start_txmail "$(realpath "${builds[$i]}/txmail")" "$work/server$i"
+    urls+=("$txmail_url")
+    server_pids+=("$txmail_pid")
+done
+echo "{\"user_id\":\"${user%%,*}\"}" > "$work/user-registered.txt"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+
+results=$work/results.txt
+for round in $(seq "$ROUNDS"); do
+    for trigger in user-registered webhook; do
+        if [ "$trigger" = webhook ]; then
+            path=/webhooks/stripe rate=$WEBHOOK_RATE options=(--header Stripe-Signature)
+            requests=$work/events.txt
+            # Distinct events for each server (a repeated id is a duplicate, cheaper to answer).
+            /usr/bin/python3 bench/stripe_payloads.py --fixture "$fixture" --secret "$secret" \
+                --customer "${user##*,}" --count $((2 * rate * SECONDS_PER_RUN)) \
+                --tag "cpu$round" --out "$requests"
+        else
+            path=/v1/events/user-registered rate=$USER_RATE options=(--auth "$token")
+            requests=$work/user-registered.txt
+        fi
+        # Each build goes first in every other round, so neither always runs on a machine the
+        # other has just warmed up.
+        order=(0 1)
+        [ $((round % 2)) = 0 ] && order=(1 0)
+        for i in "${order[@]}"; do
+            if [ "$trigger" = webhook ]; then
+                part=$work/events-$i.txt
+                sed -n "$((i * rate * SECONDS_PER_RUN + 1)),$(((i + 1) * rate * SECONDS_PER_RUN))p" \
+                    "$requests" > "$part"
+            else
+                part=$requests
+            fi
+            before=$(cpu_ticks "${server_pids[$i]}")
+            "$rate_tool" --url "${urls[$i]}$path" --rate "$rate" --seconds "$SECONDS_PER_RUN" \
+                --file "$part" "${options[@]}" > "$work/rate.out"
+            until [ "$(undelivered "${urls[$i]}")" = 0 ]; do sleep 0.2; done
+            after=$(cpu_ticks "${server_pids[$i]}")
+            answered=$(grep -o 'requests=[0-9]*' "$work/rate.out" | cut -d= -f2)
+            line="build=$((i + 1)):${builds[$i]} trigger=$trigger requests=$answered cpu_s=$(
+                awk -v t=$((after - before)) -v hz="$ticks_per_second" 'BEGIN {print t / hz}')"
+            echo "round $round/$ROUNDS: $line" >&2
+            echo "$line" >> "$results"
+        done
+    done
+done
+
+/usr/bin/python3 - "$results" "$ROUNDS" "$SECONDS_PER_RUN" "$USER_RATE" "$WEBHOOK_RATE" <<'EOF'
+import collections, statistics, sys
+path, rounds, seconds, user_rate, webhook_rate = sys.argv[1:]
+runs = collections.defaultdict(list)
+for line in open(path):
+    fields = dict(item.split("=", 1) for item in line.split())
+    runs[(fields["trigger"], fields["build"])].append(
+        float(fields["cpu_s"]) * 1e6 / int(fields["requests"]))
+print(f"txmail's CPU time (utime + stime) per request, delivery included: {rounds} interleaved "
+      f"rounds of {seconds} s at a fixed rate (user-registered {user_rate}/s, webhook "
+      f"{webhook_rate}/s), medians")
+for trigger in ("user-registered", "webhook"):
+    builds = sorted(b for (t, b) in runs if t == trigger)
+    medians = {b: statistics.median(runs[(trigger, b)]) for b in builds}
+    for b in builds:
+        print(f"  {trigger:16} {b:28} {medians[b]:7.0f} µs   runs "
+              f"{[round(x) for x in runs[(trigger, b)]]}")
+    a, b = builds
+    print(f"  {trigger:16} {b} / {a}: {medians[b] / medians[a]:.3f}")
+EOF
