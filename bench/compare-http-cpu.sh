@@ -12,8 +12,8 @@
 # request, its email's delivery included. CPU is utime + stime of the process, from
 # /proc/<pid>/stat. Prints every run and, per build and trigger, the median in µs per request.
 #
-# Usage: bench/compare-http-cpu.sh BUILD_A BUILD_B   (directories holding txmail; the first's
-#   bench/bench_http_rate is used)
+# Usage: bench/compare-http-cpu.sh BUILD_A BUILD_B   (directories holding txmail; the first
+#   bench/bench_http_rate found in them is used)
 # Environment: ROUNDS (3), SECONDS_PER_RUN (6), USER_RATE (4000), WEBHOOK_RATE (2500): requests
 #   per second, below what either build answers at most; DATABASE_DIR (a temporary directory on
 #   disk).
@@ -31,8 +31,11 @@ builds=("$1" "$2")
 for build in "${builds[@]}"; do
     [ -x "$build/txmail" ] || { echo "missing $build/txmail" >&2; exit 1; }
 done
-rate_tool=$(realpath "$1/bench/bench_http_rate" 2>/dev/null || true)
-[ -x "$rate_tool" ] || { echo "missing $1/bench/bench_http_rate" >&2; exit 1; }
+rate_tool=
+for build in "${builds[@]}"; do
+    [ -x "$build/bench/bench_http_rate" ] && rate_tool=$(realpath "$build/bench/bench_http_rate") && break
+done
+[ -n "$rate_tool" ] || { echo "neither build has bench/bench_http_rate" >&2; exit 1; }
 scripts/install-deps scripts/deps-bench.txt
 
 bench_name=compare-http-cpu
