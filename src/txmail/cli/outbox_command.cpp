@@ -161,8 +161,7 @@ outbox::StoredMessage require_message(outbox::Store& store, outbox::MessageId id
 
 void print_attempt(std::ostream& out, const outbox::Attempt& attempt) {
     out << "attempt " << attempt.number << ": " << format_iso8601_utc(attempt.started_at) << ", "
-        << attempt.backend << ", "
-        << format_duration(std::chrono::floor<std::chrono::milliseconds>(attempt.duration)) << ", "
+        << attempt.backend << ", " << format_duration(attempt.stored_duration()) << ", "
         << (attempt.accepted ? "accepted" : "not accepted") << '\n';
     if (!attempt.detail.empty())
         out << "  reply: " << attempt.detail << '\n';

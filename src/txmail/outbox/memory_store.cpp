@@ -118,7 +118,7 @@ Result<void> MemoryStore::complete(MessageId id, const std::string& worker,
         Attempt kept = *attempt;
         kept.number = ++m.attempt_count;
         kept.started_at = truncate_to_ms(kept.started_at);
-        kept.duration = std::chrono::floor<std::chrono::milliseconds>(kept.duration);
+        kept.duration = kept.stored_duration();
         row.attempts.push_back(std::move(kept));
     }
     Transition next = transition_for(outcome, attempt, m.attempt_count, m.last_error);

@@ -16,7 +16,7 @@ nlohmann::json to_json(const Attempt& attempt) {
     nlohmann::json out = {
         {"number", attempt.number},
         {"started_at", format_iso8601_utc(attempt.started_at)},
-        {"duration_ms", std::chrono::floor<std::chrono::milliseconds>(attempt.duration).count()},
+        {"duration_ms", attempt.stored_duration().count()},
         {"backend", attempt.backend},
         {"accepted", attempt.accepted},
         {"detail", attempt.detail},

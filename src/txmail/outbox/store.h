@@ -70,6 +70,11 @@ struct Attempt {
     std::optional<Error> error;  // when not accepted
     std::string detail;          // the server's reply on success
     std::string diagnosis;       // cause + remediation when the reply was recognised
+
+    // `duration` as the stores keep it and the JSON and CLI show it: whole milliseconds.
+    std::chrono::milliseconds stored_duration() const {
+        return std::chrono::floor<std::chrono::milliseconds>(duration);
+    }
 };
 
 struct StoredMessage {

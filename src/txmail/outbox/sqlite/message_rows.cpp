@@ -125,8 +125,7 @@ Result<void> insert_attempt(Connection& connection, MessageId id, int number,
     insert->bind(1, id)
         .bind(2, std::int64_t{number})
         .bind(3, to_unix_ms(attempt.started_at))
-        .bind(4,
-              std::int64_t{std::chrono::floor<std::chrono::milliseconds>(attempt.duration).count()})
+        .bind(4, std::int64_t{attempt.stored_duration().count()})
         .bind(5, attempt.backend)
         .bind(6, std::int64_t{attempt.accepted ? 1 : 0})
         .bind(13, attempt.detail)
