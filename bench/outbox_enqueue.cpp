@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_message.h"
 #include "txmail/outbox/sqlite/sqlite_store.h"
 
 namespace {
@@ -84,24 +85,6 @@ Options parse(int argc, char** argv) {
     return options;
 }
 
-// A plain-text message of about `size` bytes, as the notify renderer would have produced.
-outbox::NewMessage bench_message(int producer, long index, std::size_t size) {
-    const std::string tag = std::to_string(producer) + "-" + std::to_string(index);
-    outbox::NewMessage message;
-    message.event = "view_status_changed";
-    message.priority = outbox::priority::low;
-    message.message.envelope = {"noreply@example.com", {"user" + tag + "@example.com"}};
-    message.message.message_id = "bench." + tag + "@example.com";
-    message.message.subject = "AAPL view changed " + tag;
-    std::string& bytes = message.message.bytes;
-    bytes = "From: Boritrader <noreply@example.com>\r\nTo: user" + tag +
-            "@example.com\r\nSubject: AAPL view changed " + tag + "\r\nMessage-ID: <bench." + tag +
-            "@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n";
-    while (bytes.size() < size)
-        bytes += "The view on AAPL changed from Neutral to Positive. Message " + tag + ".\r\n";
-    return message;
-}
-
 void print_id(outbox::MessageId id) {
     // One write(2) per line: atomic on a pipe, and nothing waits in a stdio buffer at SIGKILL.
     char line[32];
@@ -132,7 +115,8 @@ int main(int argc, char** argv) {
         producers.emplace_back([&, p, share] {
             start.arrive_and_wait();
             for (long i = 0; options.messages == 0 || i < share; ++i) {
-                auto enqueued = (*store)->enqueue(bench_message(p, i, options.size));
+                auto enqueued = (*store)->enqueue(bench::bench_message(
+                    std::to_string(p) + "-" + std::to_string(i), options.size));
                 if (!enqueued) {
                     std::fprintf(stderr, "outbox_enqueue: %s\n",
                                  enqueued.error().describe().c_str());

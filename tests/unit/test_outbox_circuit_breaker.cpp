@@ -32,6 +32,8 @@ TEST(CircuitBreaker, SystemicFailureOpensOnceAndPausesOnlyThatSender) {
     EXPECT_FALSE(breaker.allow(sender, t0 + 59s));
     EXPECT_TRUE(breaker.allow("other@example.com", t0 + 59s));
     EXPECT_EQ(breaker.paused(t0 + 59s), std::set<std::string>{sender});
+    EXPECT_TRUE(breaker.pauses(sender, t0 + 59s));
+    EXPECT_FALSE(breaker.pauses("other@example.com", t0 + 59s));
     EXPECT_EQ(breaker.next_probe(), t0 + 1min);
 
     const auto snapshot = breaker.snapshot();
@@ -47,10 +49,12 @@ TEST(CircuitBreaker, ProbeLetsExactlyOneSendThrough) {
     CircuitBreaker breaker;
     breaker.on_systemic_failure(sender, t0, auth_failed);
     EXPECT_TRUE(breaker.paused(t0 + 1min).empty()) << "due for a probe: its messages may be leased";
+    EXPECT_FALSE(breaker.pauses(sender, t0 + 1min));
     EXPECT_TRUE(breaker.allow(sender, t0 + 1min));
     EXPECT_EQ(breaker.state(sender).state, BreakerState::half_open);
     EXPECT_FALSE(breaker.allow(sender, t0 + 1min));
     EXPECT_EQ(breaker.paused(t0 + 1min), std::set<std::string>{sender});
+    EXPECT_TRUE(breaker.pauses(sender, t0 + 1min)) << "half-open: its probe is in flight";
     EXPECT_FALSE(breaker.next_probe().has_value()) << "the probe's result is awaited, not a time";
 }
 

@@ -85,6 +85,34 @@ class ScriptedBackend final : public transport::Backend {
     Script& script_;
 };
 
+// The memory store, counting the dispatcher's leases (each one a walk of the backlog in SQLite).
+class LeaseCountingStore final : public MemoryStore {
+  public:
+    Result<std::vector<StoredMessage>> lease_due(const std::string& worker, TimePoint now,
+                                                 std::chrono::milliseconds lease_for,
+                                                 std::size_t max,
+                                                 const std::set<std::string>& paused) override {
+        auto leased = MemoryStore::lease_due(worker, now, lease_for, max, paused);
+        std::lock_guard lock(mutex_);
+        ++leases_;
+        changed_.notify_all();
+        return leased;
+    }
+    bool wait_for_leases(int count, std::chrono::milliseconds deadline = 10s) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, deadline, [&] { return leases_ >= count; });
+    }
+    int leases() {
+        std::lock_guard lock(mutex_);
+        return leases_;
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    int leases_ = 0;
+};
+
 // Counts completed attempts (the observer runs after the store recorded each one).
 class Attempts {
   public:
@@ -148,7 +176,7 @@ class DispatcherTest : public ::testing::Test {
 
     StoredMessage get(MessageId id) { return store.get(id).value().value(); }
 
-    MemoryStore store;
+    LeaseCountingStore store;
     FakeTime time;
     Script script;
     Attempts attempts;
@@ -400,6 +428,31 @@ TEST_F(DispatcherTest, RateLimitPacesAndHighPriorityGoesNext) {
     EXPECT_EQ(script.sent(), (std::vector<std::string>{"low-0", "password-changed"}));
     EXPECT_EQ(get(urgent).status, Status::sent);
     EXPECT_TRUE(store.list({.status = Status::sending}).value().empty()) << "leases released";
+}
+
+TEST_F(DispatcherTest, NewWorkForASenderThatMustWaitWakesNoWorker) {
+    const std::string sender = "noreply@example.com";
+    enqueue("first", priority::normal, sender);
+    // One token every 10 (fake) seconds, an idle wait of an hour: the worker waits 10 s for the
+    // next token; only a wake-up can make it lease before then.
+    auto dispatcher = make({.workers = 1, .idle_wait = 1h, .limits = {.messages_per_second = 0.1}});
+    ASSERT_TRUE(dispatcher->start().has_value());
+    ASSERT_TRUE(attempts.wait_for(1));
+    // The lease after the send found only the sender's messages, which it may not send yet.
+    ASSERT_TRUE(store.wait_for_leases(2));
+    for (int i = 0; i < 5; ++i) {
+        enqueue("later-" + std::to_string(i), priority::normal, sender);
+        dispatcher->notify(sender);
+    }
+    EXPECT_FALSE(store.wait_for_leases(3, 500ms)) << "woken for a sender out of tokens";
+
+    enqueue("other", priority::normal, "alerts@example.com");
+    dispatcher->notify("alerts@example.com");
+    ASSERT_TRUE(attempts.wait_for(2)) << "a sender with tokens wakes a worker at once";
+    ASSERT_TRUE(store.wait_for_leases(4));
+    dispatcher->stop();
+    EXPECT_EQ(script.sent(), (std::vector<std::string>{"first", "other"}));
+    EXPECT_EQ(store.leases(), 4) << "two for each send: the one that leased it, the one after";
 }
 
 TEST_F(DispatcherTest, StopFinishesTheMessageInHandAndReleasesTheRest) {

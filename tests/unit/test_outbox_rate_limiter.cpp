@@ -32,6 +32,8 @@ TEST(RateLimiter, ThirtyPerMinutePacesOneEveryTwoSeconds) {
     EXPECT_FALSE(refused.granted);
     EXPECT_EQ(refused.retry_at, t0 + 2s);
     EXPECT_EQ(limiter.blocked(t0 + 500ms), std::set<std::string>{sender});
+    EXPECT_TRUE(limiter.blocks(sender, t0 + 500ms));
+    EXPECT_FALSE(limiter.blocks("never-seen@example.com", t0 + 500ms)) << "a full bucket";
     EXPECT_EQ(limiter.next_token(t0 + 500ms), t0 + 2s);
 
     // Asking exactly when told succeeds, and the next token is two seconds later again.
@@ -39,6 +41,7 @@ TEST(RateLimiter, ThirtyPerMinutePacesOneEveryTwoSeconds) {
     limiter.release(sender);
     EXPECT_EQ(limiter.try_acquire(sender, t0 + 2s).retry_at, t0 + 4s);
     EXPECT_TRUE(limiter.blocked(t0 + 4s).empty());
+    EXPECT_FALSE(limiter.blocks(sender, t0 + 4s));
 }
 
 TEST(RateLimiter, BurstAllowsBackToBackThenPaces) {
@@ -66,10 +69,12 @@ TEST(RateLimiter, ConcurrencyLimitWaitsForARelease) {
     EXPECT_FALSE(fourth.granted);
     EXPECT_EQ(fourth.retry_at, TimePoint::max());
     EXPECT_EQ(limiter.blocked(t0), std::set<std::string>{sender});
+    EXPECT_TRUE(limiter.blocks(sender, t0));
     EXPECT_FALSE(limiter.next_token(t0).has_value()) << "a concurrency wait has no token time";
 
     limiter.release(sender);
     EXPECT_TRUE(limiter.blocked(t0).empty());
+    EXPECT_FALSE(limiter.blocks(sender, t0));
     EXPECT_TRUE(limiter.try_acquire(sender, t0).granted);
 }
 

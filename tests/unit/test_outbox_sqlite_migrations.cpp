@@ -96,6 +96,30 @@ TEST(SqliteMigrations, AnAppendedMigrationIsAppliedAlone) {
     EXPECT_TRUE(table_exists(*connection, "two"));
 }
 
+TEST(SqliteMigrations, AnOutboxFromVersionThreeGetsTheLeaseIndexThatTestsDueTimesAndSenders) {
+    testing::TempDirectory directory;
+    auto connection = open_connection(directory / "three.db");
+    ASSERT_TRUE(migrate(*connection, migrations().first(3)));
+    ASSERT_TRUE(connection->execute(
+        "INSERT INTO messages (event, status, priority, sender, recipients, subject, message_id, "
+        "bytes, created_at, next_attempt_at) VALUES ('welcome', 'queued', 0, 'a@example.com', "
+        "'[]', 's', 'm', x'00', 1, 1)"));
+    const std::string tested_in_index =
+        "SELECT count(*) FROM pragma_index_xinfo('messages_due') WHERE name IN ('status', "
+        "'next_attempt_at', 'lease_until', 'sender')";
+    EXPECT_EQ(scalar(*connection, tested_in_index), 0);
+
+    auto report = migrate(*connection);
+    ASSERT_TRUE(report) << report.error().describe();
+    ASSERT_EQ(report->applied.size(), 1u);
+    EXPECT_EQ(report->applied[0].version, 4);
+    EXPECT_EQ(scalar(*connection, tested_in_index), 4);
+    EXPECT_EQ(scalar(*connection, "SELECT count(*) FROM messages INDEXED BY messages_due WHERE "
+                                  "status IN ('queued', 'retry', 'sending')"),
+              1)
+        << "the queued row is in the new index";
+}
+
 TEST(SqliteMigrations, AFailingMigrationLeavesNothingHalfDone) {
     testing::TempDirectory directory;
     auto connection = open_connection(directory / "broken.db");

@@ -33,8 +33,8 @@ class NotifierTest : public ::testing::Test {
 };
 
 TEST_F(NotifierTest, QueuesTheRenderedMessageWithTheEventsPriorityAndKey) {
-    int woken = 0;
-    notifier.on_queued([&] { ++woken; });
+    std::vector<std::string> woken_for;
+    notifier.on_queued([&](std::string_view sender) { woken_for.emplace_back(sender); });
     auto queued = notifier.notify({"welcome", {{"user", user(1)}}, "k1"});
     ASSERT_TRUE(queued) << queued.error().describe();
     auto stored = **store.get(queued->id);
@@ -42,7 +42,8 @@ TEST_F(NotifierTest, QueuesTheRenderedMessageWithTheEventsPriorityAndKey) {
     EXPECT_EQ(stored.priority, outbox::priority::normal);
     EXPECT_EQ(stored.idempotency_key, "k1");
     EXPECT_EQ(stored.message.envelope.recipients, (std::vector<std::string>{"user1@example.com"}));
-    EXPECT_EQ(woken, 1);
+    EXPECT_EQ(woken_for, std::vector<std::string>{stored.message.envelope.sender})
+        << "woken once, for the sender the dispatcher paces";
 
     auto again = notifier.notify({"welcome", {{"user", user(1)}}, "k1"});
     EXPECT_EQ(again->id, queued->id);
@@ -57,6 +58,8 @@ TEST_F(NotifierTest, BadDataStoresNothingAndNamesTheField) {
 }
 
 TEST_F(NotifierTest, FanOutQueuesOneMessagePerWatcher) {
+    std::vector<std::string> woken_for;
+    notifier.on_queued([&](std::string_view sender) { woken_for.emplace_back(sender); });
     auto queued = notifier.fan_out(view_status_batch(100));
     ASSERT_TRUE(queued) << queued.error().describe();
     EXPECT_EQ(queued->size(), 100u);
@@ -65,6 +68,8 @@ TEST_F(NotifierTest, FanOutQueuesOneMessagePerWatcher) {
     const auto stored = *store.list(all);
     ASSERT_EQ(stored.size(), 100u);
     EXPECT_EQ(stored[0].priority, outbox::priority::low);
+    EXPECT_EQ(woken_for, std::vector<std::string>{stored[0].message.envelope.sender})
+        << "one wake-up for the batch's one sender";
 }
 
 TEST_F(NotifierTest, FanOutWithOneBadRecipientStoresNothing) {

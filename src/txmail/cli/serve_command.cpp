@@ -69,7 +69,7 @@ int serve(Context& context) {
     require(dispatcher.start(), exit_usage);
 
     service::Notifier notifier(renderer, *store);
-    notifier.on_queued([&dispatcher] { dispatcher.notify(); });
+    notifier.on_queued([&dispatcher](std::string_view sender) { dispatcher.notify(sender); });
     notifier.on_accepted([&metrics](std::string_view event) { metrics.count_accepted(event); });
     http::ApiServices services{**contacts, notifier, *store, token, true};
     http::Router router;

@@ -5,6 +5,15 @@
 #include "txmail/outbox/setting_bounds.h"
 
 namespace txmail::outbox {
+namespace {
+
+// No send may start: open before the probe time, or half-open (its probe is in flight).
+bool holds(const SenderBreaker& breaker, TimePoint now) {
+    return breaker.state == BreakerState::half_open ||
+           (breaker.state == BreakerState::open && now < breaker.probe_at);
+}
+
+}  // namespace
 
 Result<BreakerConfig> breaker_config_from(const config::Settings& settings) {
     BreakerConfig config;
@@ -118,12 +127,16 @@ void CircuitBreaker::restore(const std::string& sender, TimePoint probe_at,
 std::set<std::string> CircuitBreaker::paused(TimePoint now) const {
     std::lock_guard lock(mutex_);
     std::set<std::string> senders;
-    for (const auto& [sender, breaker] : senders_) {
-        if (breaker.state == BreakerState::half_open ||
-            (breaker.state == BreakerState::open && now < breaker.probe_at))
+    for (const auto& [sender, breaker] : senders_)
+        if (holds(breaker, now))
             senders.insert(sender);
-    }
     return senders;
+}
+
+bool CircuitBreaker::pauses(std::string_view sender, TimePoint now) const {
+    std::lock_guard lock(mutex_);
+    auto it = senders_.find(sender);
+    return it != senders_.end() && holds(it->second, now);
 }
 
 std::optional<TimePoint> CircuitBreaker::next_probe() const {

@@ -19,6 +19,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "txmail/outbox/store.h"
@@ -74,6 +75,8 @@ class CircuitBreaker {
 
     // Senders no send may start for at `now`: open before their probe time, or half-open.
     std::set<std::string> paused(TimePoint now) const;
+    // Whether this one is.
+    bool pauses(std::string_view sender, TimePoint now) const;
     // The earliest probe time among open breakers; nullopt when none is open.
     std::optional<TimePoint> next_probe() const;
     // The sender's state (closed with no failures when never seen).

@@ -127,6 +127,13 @@ void Dispatcher::notify() {
     wake_.notify_one();
 }
 
+void Dispatcher::notify(std::string_view sender) {
+    const TimePoint now = time_.now();
+    if (limiter_.blocks(sender, now) || breaker_.pauses(sender, now))
+        return;
+    notify();
+}
+
 void Dispatcher::wake_all() {
     {
         std::lock_guard lock(mutex_);

@@ -73,6 +73,11 @@ class Dispatcher {
     Result<void> start(bool once = false);
     // New work (an enqueue in this process): wakes idle workers now.
     void notify();
+    // New work for `sender`: notify(), unless the sender may not send now (out of tokens, at its
+    // limit of sends in flight, or paused). A worker then wakes for its next token, its freed
+    // slot or its probe anyway, and one woken before would only walk past the sender's backlog
+    // to find nothing to lease: under Microsoft 365's 30 a minute, once for every message queued.
+    void notify(std::string_view sender);
     // Asks the workers to stop and returns at once (safe from a signal-watching thread): each
     // finishes the message in hand, releases the rest of its lease and closes its backend.
     void request_stop();

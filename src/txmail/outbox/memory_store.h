@@ -11,7 +11,7 @@
 
 namespace txmail::outbox {
 
-class MemoryStore final : public Store {
+class MemoryStore : public Store {
   public:
     Result<Enqueued> enqueue(const NewMessage& message) override;
     Result<std::vector<Enqueued>> enqueue_batch(std::span<const NewMessage> messages) override;

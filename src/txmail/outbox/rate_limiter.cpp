@@ -74,16 +74,25 @@ void RateLimiter::cancel(const std::string& sender) {
         it->second.tokens = std::min(limits_.burst, it->second.tokens + 1.0);
 }
 
+bool RateLimiter::blocks(const Bucket& bucket, TimePoint now) const {
+    const bool busy = limits_.max_concurrent && bucket.in_flight >= *limits_.max_concurrent;
+    const bool empty = limits_.messages_per_second && tokens_at(bucket, now) < 1.0 - epsilon;
+    return busy || empty;
+}
+
 std::set<std::string> RateLimiter::blocked(TimePoint now) const {
     std::lock_guard lock(mutex_);
     std::set<std::string> senders;
-    for (const auto& [sender, bucket] : buckets_) {
-        const bool busy = limits_.max_concurrent && bucket.in_flight >= *limits_.max_concurrent;
-        const bool empty = limits_.messages_per_second && tokens_at(bucket, now) < 1.0 - epsilon;
-        if (busy || empty)
+    for (const auto& [sender, bucket] : buckets_)
+        if (blocks(bucket, now))
             senders.insert(sender);
-    }
     return senders;
+}
+
+bool RateLimiter::blocks(std::string_view sender, TimePoint now) const {
+    std::lock_guard lock(mutex_);
+    auto it = buckets_.find(sender);
+    return it != buckets_.end() && blocks(it->second, now);  // never seen: a full bucket
 }
 
 std::optional<TimePoint> RateLimiter::next_token(TimePoint now) const {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "txmail/outbox/store.h"
 
@@ -44,6 +45,8 @@ class RateLimiter {
 
     // Senders that could not start a send at `now` (for Store::lease_due's exclusion set).
     std::set<std::string> blocked(TimePoint now) const;
+    // Whether this one could not.
+    bool blocks(std::string_view sender, TimePoint now) const;
     // The earliest time a sender blocked by its rate gets a token again; nullopt when none is.
     std::optional<TimePoint> next_token(TimePoint now) const;
 
@@ -56,6 +59,7 @@ class RateLimiter {
         int in_flight = 0;
     };
     double tokens_at(const Bucket& bucket, TimePoint now) const;
+    bool blocks(const Bucket& bucket, TimePoint now) const;
     TimePoint token_time(const Bucket& bucket, TimePoint now) const;
     Bucket& bucket_for(const std::string& sender, TimePoint now);
 

@@ -1,5 +1,7 @@
 #include "txmail/service/notifier.h"
 
+#include <set>
+
 #include "txmail/mail/mime_writer.h"
 #include "txmail/notify/event_catalogue.h"
 #include "txmail/util/parallel_for.h"
@@ -31,9 +33,10 @@ Result<outbox::NewMessage> Notifier::prepare(const Notification& notification) c
 }
 
 // What follows a stored message: the dispatcher is woken, a new one is counted.
-void Notifier::stored(const Result<outbox::Enqueued>& enqueued, std::string_view event) const {
+void Notifier::stored(const Result<outbox::Enqueued>& enqueued, std::string_view event,
+                      std::string_view sender) const {
     if (enqueued && on_queued_)
-        on_queued_();
+        on_queued_(sender);
     if (enqueued && enqueued->created && on_accepted_)
         on_accepted_(event);
 }
@@ -43,7 +46,7 @@ Result<outbox::Enqueued> Notifier::notify(const Notification& notification) {
     if (!queued)
         return fail(queued.error());
     auto enqueued = store_.enqueue(*queued);
-    stored(enqueued, notification.event);
+    stored(enqueued, notification.event, queued->message.envelope.sender);
     return enqueued;
 }
 
@@ -52,9 +55,11 @@ void Notifier::notify_async(const Notification& notification, outbox::Store::Wai
     auto queued = prepare(notification);
     if (!queued)
         return done(fail(queued.error()));
+    std::string sender = queued->message.envelope.sender;
     store_.enqueue_async(std::move(*queued), wait,
-                         [this, event = notification.event, done = std::move(done)](auto enqueued) {
-                             stored(enqueued, event);
+                         [this, event = notification.event, sender = std::move(sender),
+                          done = std::move(done)](auto enqueued) {
+                             stored(enqueued, event, sender);
                              done(std::move(enqueued));
                          });
 }
@@ -81,8 +86,13 @@ Result<std::vector<outbox::Enqueued>> Notifier::fan_out(
     if (batch.empty())
         return std::vector<outbox::Enqueued>{};
     auto enqueued = store_.enqueue_batch(batch);
-    if (enqueued && on_queued_)
-        on_queued_();
+    if (enqueued && on_queued_) {
+        std::set<std::string_view> senders;
+        for (const outbox::NewMessage& queued : batch)
+            senders.insert(queued.message.envelope.sender);
+        for (std::string_view sender : senders)
+            on_queued_(sender);
+    }
     if (enqueued && on_accepted_) {
         for (std::size_t i = 0; i < enqueued->size(); ++i)
             if ((*enqueued)[i].created)

@@ -48,8 +48,11 @@ class Notifier {
     void notify_async(const Notification& notification, outbox::Store::Wait wait,
                       outbox::Store::EnqueueDone done);
     Result<std::vector<outbox::Enqueued>> fan_out(const std::vector<Notification>& notifications);
-    // Called after each commit (`txmail serve`: wakes the dispatcher's idle workers at once).
-    void on_queued(std::function<void()> callback) { on_queued_ = std::move(callback); }
+    // Called after each commit, once for each envelope sender queued for (`txmail serve`: wakes
+    // the dispatcher's idle workers at once, unless that sender must wait).
+    void on_queued(std::function<void(std::string_view sender)> callback) {
+        on_queued_ = std::move(callback);
+    }
     // Called once per message newly stored, with its event; not for an idempotent replay
     // (`txmail serve`: txmail_notifications_accepted_total).
     void on_accepted(std::function<void(std::string_view event)> callback) {
@@ -58,11 +61,12 @@ class Notifier {
 
   private:
     Result<outbox::NewMessage> prepare(const Notification& notification) const;
-    void stored(const Result<outbox::Enqueued>& enqueued, std::string_view event) const;
+    void stored(const Result<outbox::Enqueued>& enqueued, std::string_view event,
+                std::string_view sender) const;
 
     const notify::Renderer& renderer_;
     outbox::Store& store_;
-    std::function<void()> on_queued_;
+    std::function<void(std::string_view)> on_queued_;
     std::function<void(std::string_view)> on_accepted_;
 };
 

@@ -114,11 +114,25 @@ CREATE TABLE stripe_subscriptions (
 );
 )sql";
 
+// The lease's walk (sqlite_store.cpp, lease_due) reads in messages_due's order and skips the rows
+// not due yet (retry later, leased) and those of excluded senders (rate limited, paused). With
+// only the order in the index, each skipped row was read from the table, through the overflow
+// pages of its ~6 KB message: a sender out of tokens under Microsoft 365's 30 a minute, with 10,000
+// queued, made every lease a 20 ms walk on the writer thread. With the columns the walk tests in
+// the index, SQLite tests them there and reads the table only for the rows it leases.
+constexpr std::string_view outbox_due_walk_schema = R"sql(
+DROP INDEX messages_due;
+CREATE INDEX messages_due ON messages (priority DESC, created_at, id, status, next_attempt_at,
+    lease_until, sender)
+    WHERE status IN ('queued', 'retry', 'sending');
+)sql";
+
 // Append only (see the header).
 constexpr Migration all_migrations[] = {
     {1, "outbox: messages, attempts, sender pauses", outbox_schema},
     {2, "service: users and watchlists", contacts_schema},
     {3, "service: Stripe webhook requests, events and subscriptions", stripe_webhooks_schema},
+    {4, "outbox: the lease tests due times and senders in its index", outbox_due_walk_schema},
 };
 
 }  // namespace
