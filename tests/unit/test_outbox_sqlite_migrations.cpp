@@ -114,8 +114,9 @@ TEST(SqliteMigrations, AnOutboxFromVersionThreeGetsTheLeaseIndexThatTestsDueTime
     ASSERT_EQ(report->applied.size(), 1u);
     EXPECT_EQ(report->applied[0].version, 4);
     EXPECT_EQ(scalar(*connection, tested_in_index), 4);
-    EXPECT_EQ(scalar(*connection, "SELECT count(*) FROM messages INDEXED BY messages_due WHERE "
-                                  "status IN ('queued', 'retry', 'sending')"),
+    EXPECT_EQ(scalar(*connection,
+                     "SELECT count(*) FROM messages INDEXED BY messages_due WHERE "
+                     "status IN ('queued', 'retry', 'sending')"),
               1)
         << "the queued row is in the new index";
 }
