@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/exchange_replies.h"
 #include "txmail/config/settings.h"
 #include "txmail/microsoft365/diagnosis.h"
 #include "txmail/transport/doctor_checkup.h"
@@ -16,12 +17,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 DoctorReport failed_auth_report() {
-    Error refusal = Error::permanent("the server refused AUTH LOGIN");
-    refusal.code = 535;
-    refusal.enhanced_status = "5.7.139";
-    refusal.reply =
-        "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the "
-        "Tenant.";
+    const Error refusal = testing::tenant_smtp_auth_disabled("the server refused AUTH LOGIN");
     DoctorReport report;
     report.summary = "smtp to smtp.office365.com port 587";
     report.mailbox = "noreply@boritrade.net";
@@ -46,8 +42,8 @@ TEST(RenderText, MarksStepsAndShowsTheServersWordsAndTheFix) {
     EXPECT_THAT(text, HasSubstr("txmail doctor: smtp to smtp.office365.com port 587\n"));
     EXPECT_THAT(text, HasSubstr("✓ greeting   220 ready\n"));
     EXPECT_THAT(text, HasSubstr("✗ auth       the server refused AUTH LOGIN\n"));
-    EXPECT_THAT(text, HasSubstr("server said: 535 5.7.139 Authentication unsuccessful, "
-                                "SmtpClientAuthentication is disabled for the Tenant.\n"));
+    EXPECT_THAT(text, HasSubstr("server said: 535 " +
+                                std::string(testing::tenant_smtp_auth_disabled_text) + "\n"));
     EXPECT_THAT(text, HasSubstr("diagnosis: SMTP AUTH (Authenticated SMTP) is turned off"));
     // The mailbox is written into the PowerShell line, ready to paste.
     EXPECT_THAT(text, HasSubstr("Set-CASMailbox -Identity noreply@boritrade.net "

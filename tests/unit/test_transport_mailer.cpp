@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "support/exchange_replies.h"
 #include "support/security_log_capture.h"
 #include "txmail/log/log_format.h"
 #include "txmail/microsoft365/diagnosis.h"
@@ -44,13 +45,8 @@ class ScriptedBackend final : public Backend {
 };
 
 Error exchange_refusal() {
-    Error error = Error::permanent("the server refused the credentials of noreply@example.com");
-    error.code = 535;
-    error.enhanced_status = "5.7.139";
-    error.reply =
-        "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the "
-        "Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.";
-    return error;
+    return testing::tenant_smtp_auth_disabled(
+        "the server refused the credentials of noreply@example.com");
 }
 
 struct JsonLog {

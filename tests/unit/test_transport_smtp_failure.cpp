@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/exchange_replies.h"
+
 namespace txmail::transport {
 namespace {
 
@@ -28,10 +30,7 @@ SmtpTransferFailure failed(CURLcode code, std::string curl_message,
 TEST(ClassifyFailure, AuthenticationRefusalKeepsTheServersWords) {
     const auto failure =
         failed(CURLE_LOGIN_DENIED, "Authentication failed: 535",
-               SmtpReply{535,
-                         {"5.7.139 Authentication unsuccessful, SmtpClientAuthentication is "
-                          "disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for "
-                          "more information."}});
+               SmtpReply{535, {std::string(testing::tenant_smtp_auth_disabled_text)}});
     const Error error = classify_failure(failure, options());
     EXPECT_EQ(error.kind, ErrorKind::permanent);
     EXPECT_EQ(error.code, 535);
