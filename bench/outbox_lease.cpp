@@ -16,6 +16,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,6 +83,11 @@ constexpr IndexDefinition definitions[] = {
     {"migration 3 (order only)", "priority DESC, created_at, id"},
 };
 
+[[noreturn]] void stop(const std::string& problem) {
+    std::fprintf(stderr, "outbox_lease: %s\n", problem.c_str());
+    std::exit(1);
+}
+
 void define_index(const std::string& db, const IndexDefinition& definition) {
     sqlite3* connection = nullptr;
     const std::string sql = std::string(
@@ -92,19 +98,16 @@ void define_index(const std::string& db, const IndexDefinition& definition) {
     char* error = nullptr;
     if (sqlite3_open(db.c_str(), &connection) != SQLITE_OK ||
         sqlite3_exec(connection, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-        std::fprintf(stderr, "outbox_lease: cannot define the index: %s\n",
-                     error ? error : sqlite3_errmsg(connection));
-        std::exit(1);
+        stop(std::string("cannot define the index: ") +
+             (error ? error : sqlite3_errmsg(connection)));
     }
     sqlite3_close(connection);
 }
 
 template <typename T>
 T check(Result<T> result) {
-    if (!result) {
-        std::fprintf(stderr, "outbox_lease: %s\n", result.error().describe().c_str());
-        std::exit(1);
-    }
+    if (!result)
+        stop(result.error().describe());
     if constexpr (!std::is_void_v<T>)
         return std::move(*result);
 }
@@ -137,22 +140,22 @@ int main(int argc, char** argv) {
             define_index(options.db, definitions[d]);
             auto store = check(outbox::sqlite::SqliteStore::open(options.db));
             const auto now = outbox::Clock::now() + 1min;
-            for (long i = 0; i < options.leases; ++i) {
-                auto began = std::chrono::steady_clock::now();
-                auto none = check(store->lease_due("bench/1", now, 2min, 1, {sender}));
-                blocked[d].push_back(std::chrono::duration<double, std::micro>(
-                                         std::chrono::steady_clock::now() - began)
-                                         .count());
-                if (!none.empty())
-                    usage("a lease with the only sender excluded leased a message");
-
-                began = std::chrono::steady_clock::now();
-                auto one = check(store->lease_due("bench/1", now, 2min, 1, {}));
-                free[d].push_back(std::chrono::duration<double, std::micro>(
+            // One lease, its time added to `samples`.
+            auto timed_lease = [&](const std::set<std::string>& excluded,
+                                   std::vector<double>& samples) {
+                const auto began = std::chrono::steady_clock::now();
+                auto leased = check(store->lease_due("bench/1", now, 2min, 1, excluded));
+                samples.push_back(std::chrono::duration<double, std::micro>(
                                       std::chrono::steady_clock::now() - began)
                                       .count());
+                return leased;
+            };
+            for (long i = 0; i < options.leases; ++i) {
+                if (!timed_lease({sender}, blocked[d]).empty())
+                    stop("a lease with the only sender excluded leased a message");
+                auto one = timed_lease({}, free[d]);
                 if (one.size() != 1)
-                    usage("a lease with nothing excluded leased no message");
+                    stop("a lease with nothing excluded leased no message");
                 // Released as the dispatcher releases a message it may not send: still due.
                 check(store->complete(one[0].id, "bench/1", std::nullopt,
                                       {outbox::Outcome::Kind::release, {}, "bench"}));
