@@ -118,7 +118,7 @@ CREATE TABLE stripe_subscriptions (
 // not due yet (retry later, leased) and those of excluded senders (rate limited, paused). With
 // only the order in the index, each skipped row was read from the table, through the overflow
 // pages of its ~6 KB message: a sender out of tokens under Microsoft 365's 30 a minute, with 10,000
-// queued, made every lease a 20 ms walk on the writer thread. With the columns the walk tests in
+// queued, made every lease a 27 ms walk on the writer thread. With the columns the walk tests in
 // the index, SQLite tests them there and reads the table only for the rows it leases.
 constexpr std::string_view outbox_due_walk_schema = R"sql(
 DROP INDEX messages_due;
