@@ -39,11 +39,12 @@ idle() {
         if (local[2] == port && ($4 == "01" || $4 == "03" || $4 == "08")) n++ }
         END { exit n > 0 }' /proc/net/tcp
 }
-# undelivered URL: messages txmail still has to deliver (queued, being sent, or due again), from
-# its /metrics.
+# undelivered URL: what txmail still has to do from its /metrics: messages to deliver (queued,
+# being sent, or due again) and Stripe events answered for and not acted on yet.
 undelivered() {
     curl -s "$1/metrics" |
-        awk '/^txmail_queue_depth\{state="(queued|sending|retry)"\}/ {n += $2} END {print n + 0}'
+        awk '/^txmail_queue_depth\{state="(queued|sending|retry)"\}/ ||
+             /^txmail_stripe_events_received / {n += $2} END {print n + 0}'
 }
 
 # start_smtp_sink: postfix's smtp-sink on a free port, standing in for smtp.office365.com; sets

@@ -54,6 +54,7 @@ class ServeMetricsTest(unittest.TestCase):
         self.assertEqual(types["txmail_send_duration_seconds"], "histogram")
         self.assertEqual(types["txmail_http_request_duration_seconds"], "histogram")
         self.assertEqual(types["txmail_queue_depth"], "gauge")
+        self.assertEqual(types["txmail_stripe_events_received"], "gauge")
         for state in ("queued", "sending", "sent", "retry", "dead", "canceled"):
             self.assertEqual(self.value(before, "txmail_queue_depth", state=state), 0, state)
         self.assertEqual(self.value(before, "txmail_stripe_webhook_signature_failures_total"), 0)
@@ -96,7 +97,8 @@ class ServeMetricsTest(unittest.TestCase):
                     and self.value(samples, "txmail_messages_sent_total", event="welcome",
                                    backend="smtp") == 2
                     and self.value(samples, "txmail_messages_sent_total",
-                                   event="password_changed", backend="smtp") == 1)
+                                   event="password_changed", backend="smtp") == 1
+                    and self.value(samples, "txmail_stripe_events_received") == 0)
             return samples if done else None
 
         after = wait_until(settled, 30, "every message sent or dead, as /metrics counts them")
@@ -131,7 +133,8 @@ class ServeMetricsTest(unittest.TestCase):
         self.assertEqual(moved("txmail_http_request_duration_seconds_count",
                                route="/v1/users/{id}"), 3)
         webhooks = "txmail_stripe_webhook_requests_total"
-        self.assertEqual(moved(webhooks, outcome="ignored"), 1)
+        # Answered "received"; acted on (and ignored) behind the answer.
+        self.assertEqual(moved(webhooks, outcome="received"), 1)
         self.assertEqual(moved(webhooks, outcome="invalid_signature"), 2)
         self.assertEqual(moved("txmail_stripe_webhook_signature_failures_total"), 2)
         self.assertEqual(moved(requests, route="/webhooks/stripe", method="POST", status="400"), 2)

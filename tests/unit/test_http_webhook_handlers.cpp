@@ -75,15 +75,18 @@ class WebhookRoutesTest : public ::testing::Test {
     Router router;
 };
 
+// Answered once stored; acted on behind the answer, and the audit row then says what it led to.
 TEST_F(WebhookRoutesTest, AcceptedEventAnswersReceivedWithoutABearerToken) {
     ASSERT_TRUE(contacts.upsert({"42", "zoe@example.com", "Zoe", "cus_TxmailFixture01", {}, {}}));
     const auto response = deliver(invoice_failed());
     ASSERT_EQ(response.status, 200) << response.body;
     EXPECT_EQ(
         json::parse(response.body),
-        (json{{"received", true}, {"event_id", "evt_TxmailFixture04"}, {"outcome", "queued"}}));
-    EXPECT_EQ(outcomes, (std::vector<std::string>{"queued"}));
+        (json{{"received", true}, {"event_id", "evt_TxmailFixture04"}, {"outcome", "received"}}));
+    EXPECT_EQ(outcomes, (std::vector<std::string>{"received"}));
+    EXPECT_EQ(audit()["requests"][0]["outcome"], "received");
 
+    ASSERT_EQ(processor.act_on_received().value().acted, 1);  // `txmail serve`'s worker
     const json row = audit()["requests"][0];
     EXPECT_EQ(row["source_ip"], "198.51.100.4");
     EXPECT_EQ(row["headers"]["Authorization"], "[redacted]");
@@ -144,7 +147,9 @@ TEST_F(WebhookRoutesTest, PuttingTheCustomerOnAUserDeliversWhatWaited) {
                    {{"Authorization", "Bearer s3cret"}})
                   .status,
               201);
-    EXPECT_EQ(json::parse(deliver(invoice_failed()).body)["outcome"], "pending_customer");
+    EXPECT_EQ(json::parse(deliver(invoice_failed()).body)["outcome"], "received");
+    ASSERT_EQ(processor.act_on_received().value().acted, 1);
+    EXPECT_EQ(audit()["requests"][0]["outcome"], "pending_customer");
     EXPECT_TRUE(store.list({})->empty());
     ASSERT_EQ(call("PUT", "/v1/users/42",
                    json{{"email", "zoe@example.com"}, {"stripe_customer_id", "cus_TxmailFixture01"}}

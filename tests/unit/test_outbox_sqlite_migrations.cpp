@@ -109,7 +109,7 @@ TEST(SqliteMigrations, AnOutboxFromVersionThreeGetsTheLeaseIndexThatTestsDueTime
         "'next_attempt_at', 'lease_until', 'sender')";
     EXPECT_EQ(scalar(*connection, tested_in_index), 0);
 
-    auto report = migrate(*connection);
+    auto report = migrate(*connection, migrations().first(4));
     ASSERT_TRUE(report) << report.error().describe();
     ASSERT_EQ(report->applied.size(), 1u);
     EXPECT_EQ(report->applied[0].version, 4);
@@ -119,6 +119,36 @@ TEST(SqliteMigrations, AnOutboxFromVersionThreeGetsTheLeaseIndexThatTestsDueTime
                      "status IN ('queued', 'retry', 'sending')"),
               1)
         << "the queued row is in the new index";
+}
+
+TEST(SqliteMigrations, StripeEventsFromVersionFourAreKeptAndMayBeReceived) {
+    testing::TempDirectory directory;
+    auto connection = open_connection(directory / "four.db");
+    ASSERT_TRUE(migrate(*connection, migrations().first(4)));
+    ASSERT_TRUE(connection->execute(
+        "INSERT INTO stripe_events (id, type, created, customer_id, status, result, message_ids, "
+        "payload, claimed_at) VALUES ('evt_1', 'invoice.payment_failed', 1, 'cus_1', "
+        "'pending_customer', 'waiting', '[]', x'7b7d', 0)"));
+    EXPECT_FALSE(
+        connection->execute("UPDATE stripe_events SET status = 'received' WHERE id = 'evt_1'"));
+
+    auto report = migrate(*connection);
+    ASSERT_TRUE(report) << report.error().describe();
+    ASSERT_EQ(report->applied.size(), 1u);
+    EXPECT_EQ(report->applied[0].version, 5);
+    EXPECT_EQ(scalar(*connection,
+                     "SELECT count(*) FROM stripe_events INDEXED BY stripe_events_pending "
+                     "WHERE customer_id = 'cus_1' AND status = 'pending_customer'"),
+              1)
+        << "the pending event is kept, in its index";
+    ASSERT_TRUE(connection->execute(
+        "INSERT INTO stripe_events (id, type, created, customer_id, status, result, message_ids, "
+        "payload, claimed_at) VALUES ('evt_2', 'invoice.payment_failed', 2, '', 'received', '', "
+        "'[]', x'', 0)"));
+    EXPECT_EQ(scalar(*connection,
+                     "SELECT count(*) FROM stripe_events INDEXED BY stripe_events_received "
+                     "WHERE status = 'received'"),
+              1);
 }
 
 TEST(SqliteMigrations, AFailingMigrationLeavesNothingHalfDone) {

@@ -236,6 +236,72 @@ TEST_P(StripeWebhookLedgerContract, SubscriptionsAdvanceInOrderAndStopAtDeletion
     EXPECT_TRUE(ledger->advance_subscription("sub_2", 1, false).value());     // others unaffected
 }
 
+// A webhook stores its event as received; behind the answer it is listed, oldest first and once
+// due, and its outcome is written into the event and the request that brought it.
+TEST_P(StripeWebhookLedgerContract, ReceivedEventsAreListedWithTheirRequestAndFinishedOnce) {
+    std::vector<std::int64_t> request_ids;
+    for (const std::string id : {"evt_b", "evt_a", "evt_c"}) {
+        WebhookRequest request = request_for(id);
+        request.outcome = stripe_event_status::received;
+        request.message_ids = {};
+        request.body = "{\"id\":\"" + id + "\"}";
+        StripeEventRecord received = event(id, 100, stripe_event_status::received);
+        received.payload.clear();
+        auto stored = ledger->store_event_and_record(received, request, now - minutes(5));
+        ASSERT_TRUE(stored) << stored.error().describe();
+        request_ids.push_back(stored->id);
+    }
+    EXPECT_EQ(ledger->count_received().value(), 3);
+    auto due = ledger->received_events(now, 2).value();
+    ASSERT_EQ(due.size(), 2u);
+    EXPECT_EQ(due[0].event_id, "evt_b") << "oldest first, not by id";
+    EXPECT_EQ(due[0].request_id, request_ids[0]);
+    EXPECT_EQ(due[0].body, "{\"id\":\"evt_b\"}") << "from the request's audit row";
+    EXPECT_EQ(due[1].event_id, "evt_a");
+
+    StripeEventRecord queued = event("evt_b");
+    queued.result = "payment_failed queued for user 42";
+    queued.message_ids = {9};
+    queued.payload.clear();
+    EXPECT_TRUE(ledger->finish_received(queued, request_ids[0], "queued").value());
+    EXPECT_FALSE(ledger->finish_received(queued, request_ids[0], "queued").value())
+        << "finished once: a second process's outcome is not written";
+    const auto stored = ledger->find_event("evt_b").value().value();
+    EXPECT_EQ(stored.status, stripe_event_status::processed);
+    EXPECT_EQ(stored.message_ids, (std::vector<std::int64_t>{9}));
+    auto row = ledger->requests({std::nullopt, std::string("evt_b"), 50}).value().at(0);
+    EXPECT_EQ(row.outcome, "queued");
+    EXPECT_EQ(row.reason, "payment_failed queued for user 42");
+    EXPECT_EQ(row.message_ids, (std::vector<std::int64_t>{9}));
+
+    // A failure: still received, not before its retry, the audit row saying why.
+    StripeEventRecord deferred = event("evt_a", 100, stripe_event_status::received);
+    deferred.payload.clear();
+    deferred.result = "not acted on yet: the disk is full";
+    deferred.claimed_at = now + minutes(1);
+    EXPECT_TRUE(ledger->finish_received(deferred, request_ids[1], "received").value());
+    EXPECT_EQ(ledger->count_received().value(), 2);
+    due = ledger->received_events(now, 10).value();
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0].event_id, "evt_c");
+    due = ledger->received_events(now + minutes(1), 10).value();
+    ASSERT_EQ(due.size(), 2u);
+    EXPECT_EQ(due[0].event_id, "evt_c") << "a retry goes behind the events due before it";
+    EXPECT_EQ(due[1].event_id, "evt_a");
+    row = ledger->requests({std::nullopt, std::string("evt_a"), 50}).value().at(0);
+    EXPECT_EQ(row.outcome, "received");
+    EXPECT_EQ(row.reason, "not acted on yet: the disk is full");
+
+    // A received event's redelivery is a duplicate; the list still holds the first request.
+    EXPECT_FALSE(ledger
+                     ->store_event_and_record(event("evt_c", 100, stripe_event_status::received),
+                                              request_for("evt_c"), now - minutes(5))
+                     ->event_stored);
+    due = ledger->received_events(now, 10).value();
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0].request_id, request_ids[2]);
+}
+
 TEST(SqliteStripeWebhookLedger, WritesInTheOutboxsTransactions) {
     testing::TempDirectory directory;
     auto outbox = outbox::sqlite::SqliteStore::open(directory / "txmail.db");

@@ -5,7 +5,8 @@
 // TXMAIL_LISTEN=127.0.0.1:0 works for tests). Without TXMAIL_API_TOKEN the API has no
 // authentication, so a non-loopback TXMAIL_LISTEN is refused at start-up (exit 2) and the
 // loopback-only mode is said on stderr. On SIGTERM/SIGINT: stop accepting, answer the requests
-// in flight, let the dispatcher finish the messages in hand, exit 0.
+// in flight, act on the Stripe events in hand, let the dispatcher finish the messages in hand,
+// exit 0.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "txmail/outbox/dispatcher_options.h"
 #include "txmail/service/contact_store.h"
 #include "txmail/service/notifier.h"
+#include "txmail/service/stripe_event_worker.h"
 #include "txmail/service/stripe_webhook_ledger.h"
 #include "txmail/service/stripe_webhook_processor.h"
 #include "txmail/transport/backend.h"
@@ -62,6 +64,9 @@ int serve(Context& context) {
 
     const ShutdownSignals signals;  // before any worker or I/O thread exists
     http::ServiceMetrics metrics;   // outlives the dispatcher and the server that feed it
+    // Events first: one acted on between the two reads has its message queued already, so a
+    // scrape never shows both at zero while there is work (bench/http_common.sh waits on that).
+    metrics.track_stripe_events(**stripe_ledger);
     metrics.track_queue(*store);
     outbox::Dispatcher dispatcher(
         *store, [&settings] { return transport::make_backend(settings); }, dispatcher_options);
@@ -84,6 +89,11 @@ int serve(Context& context) {
             context.err() << "txmail: Stripe events for " << customer_id
                           << " stay pending: " << delivered.error().describe() << '\n';
     };
+    service::StripeEventWorker stripe_worker(
+        stripe_webhooks, dispatcher_options.idle_wait,
+        [&context](const std::string& why) { context.err() << "txmail: " << why << '\n'; });
+    stripe_webhooks.on_received([&stripe_worker] { stripe_worker.wake(); });
+    stripe_worker.start();
     http::WebhookServices webhook_services{
         stripe_webhooks, **stripe_ledger, token,
         [&metrics](std::string_view outcome) { metrics.count_webhook(outcome); }};
@@ -94,6 +104,7 @@ int serve(Context& context) {
         context.err() << "txmail: warning: " << route << " is not described in /openapi.json\n";
     http::Server server(listen, router, metrics.request_observer());
     if (auto started = server.start(); !started) {
+        stripe_worker.stop();
         dispatcher.stop();
         throw CommandFailure(started.error(), exit_failed);
     }
@@ -117,6 +128,7 @@ int serve(Context& context) {
                                         : "stopped")
                   << ", finishing requests in flight and messages in hand\n";
     server.stop();
+    stripe_worker.stop();
     dispatcher.stop();
     return exit_ok;
 }

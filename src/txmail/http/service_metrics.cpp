@@ -49,6 +49,11 @@ ServiceMetrics::ServiceMetrics()
       queue_depth_(registry_.gauge("txmail_queue_depth",
                                    "Outbox messages by state, read from the store at scrape time.",
                                    {"state"})),
+      stripe_received_(registry_
+                           .gauge("txmail_stripe_events_received",
+                                  "Stripe events answered for (200 received) and not acted on "
+                                  "yet, those waiting to be tried again included.")
+                           .with({})),
       http_requests_(registry_.counter("txmail_http_requests_total",
                                        "HTTP requests answered, by route pattern, method, status.",
                                        {"route", "method", "status"})),
@@ -101,6 +106,18 @@ void ServiceMetrics::track_queue(outbox::Store& store) {
         }
         for (const auto& [status, count] : stats->by_status)
             queue_depth_.with({outbox::to_string(status)}).set(static_cast<double>(count));
+    });
+}
+
+void ServiceMetrics::track_stripe_events(service::StripeWebhookLedger& ledger) {
+    registry_.on_scrape([this, &ledger] {
+        auto received = ledger.count_received();
+        if (!received) {
+            spdlog::warn("metrics: cannot count the Stripe events received: {}",
+                         received.error().describe());
+            return;
+        }
+        stripe_received_.set(static_cast<double>(*received));
     });
 }
 

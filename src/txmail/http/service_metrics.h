@@ -1,7 +1,8 @@
 // txmail's own metrics (issue 7, DESIGN.md "/metrics"): the families `txmail serve` exposes and
 // the observers that feed them from the HTTP server (RequestObserver), the dispatcher
 // (AttemptObserver), the notifier (each newly stored message) and the Stripe webhook handler
-// (one outcome per request), plus the outbox depth by state, read from the store at each scrape.
+// (one outcome per request), plus the outbox depth by state and the Stripe events not acted on
+// yet, read from the stores at each scrape.
 //
 // Label values come from bounded sets only: event names, backend names, outcome kinds, route
 // patterns (never raw paths), HTTP methods (unknown ones become "other") and status codes. Every
@@ -16,6 +17,7 @@
 #include "txmail/metrics/registry.h"
 #include "txmail/outbox/dispatcher.h"
 #include "txmail/outbox/store.h"
+#include "txmail/service/stripe_webhook_ledger.h"
 
 namespace txmail::http {
 
@@ -34,6 +36,9 @@ class ServiceMetrics {
     void count_webhook(std::string_view outcome);
     // txmail_queue_depth{state} from store.stats() at each scrape; the store must outlive this.
     void track_queue(outbox::Store& store);
+    // txmail_stripe_events_received from ledger.count_received() at each scrape; the ledger must
+    // outlive this.
+    void track_stripe_events(service::StripeWebhookLedger& ledger);
 
     // The observers' shapes, bound to this object (which must outlive their users).
     RequestObserver request_observer();
@@ -49,6 +54,7 @@ class ServiceMetrics {
     metrics::Family<metrics::Counter>& dead_;
     metrics::Family<metrics::Histogram>& send_duration_;
     metrics::Family<metrics::Gauge>& queue_depth_;
+    metrics::Gauge& stripe_received_;
     metrics::Family<metrics::Counter>& http_requests_;
     metrics::Family<metrics::Histogram>& http_duration_;
     metrics::Family<metrics::Counter>& webhook_requests_;

@@ -28,8 +28,9 @@ struct WebhookServices {
     service::StripeWebhookProcessor& processor;
     service::StripeWebhookLedger& ledger;
     std::optional<std::string> api_token;  // TXMAIL_API_TOKEN, for the /v1 audit listing
-    // Called once per POST with its outcome (queued, duplicate, ..., invalid_signature,
-    // invalid_payload, not_configured, error): metrics count signature failures. Empty: nothing.
+    // Called once per POST with its answer's outcome (received, duplicate, in_progress,
+    // invalid_signature, invalid_payload, not_configured, error): metrics count signature
+    // failures. Empty: nothing.
     std::function<void(std::string_view outcome)> on_outcome;
 };
 

@@ -1,6 +1,7 @@
 #include "txmail/service/memory_stripe_webhook_ledger.h"
 
 #include <algorithm>
+#include <ranges>
 
 namespace txmail::service {
 
@@ -46,6 +47,54 @@ Result<RecordedRequest> MemoryStripeWebhookLedger::store_event_and_record(
     WebhookRequest duplicate = request;
     mark_duplicate(duplicate, it->second);
     return RecordedRequest{insert_request(duplicate), false};
+}
+
+// Due first, then in the order they arrived, as SQLite's index (claimed_at, rowid) gives them.
+Result<std::vector<ReceivedEvent>> MemoryStripeWebhookLedger::received_events(
+    WebhookClock::time_point now, std::size_t limit) {
+    std::lock_guard lock(mutex_);
+    std::vector<std::pair<WebhookClock::time_point, ReceivedEvent>> due;
+    for (const auto& [id, request] : requests_) {
+        if (request.outcome != stripe_event_status::received)
+            continue;
+        auto event = events_.find(request.event_id);
+        if (event != events_.end() && event->second.status == stripe_event_status::received &&
+            event->second.claimed_at <= now)
+            due.push_back({event->second.claimed_at, {request.event_id, id, request.body}});
+    }
+    std::ranges::stable_sort(due, {}, [](const auto& entry) { return entry.first; });
+    std::vector<ReceivedEvent> oldest;
+    for (auto& entry : due | std::views::take(limit))
+        oldest.push_back(std::move(entry.second));
+    return oldest;
+}
+
+Result<std::int64_t> MemoryStripeWebhookLedger::count_received() {
+    std::lock_guard lock(mutex_);
+    return std::ranges::count(events_ | std::views::values, stripe_event_status::received,
+                              &StripeEventRecord::status);
+}
+
+Result<bool> MemoryStripeWebhookLedger::finish_received(const StripeEventRecord& record,
+                                                        std::int64_t request_id,
+                                                        std::string_view request_outcome) {
+    std::lock_guard lock(mutex_);
+    auto event = events_.find(record.event_id);
+    if (event == events_.end() || event->second.status != stripe_event_status::received)
+        return false;
+    StripeEventRecord& stored = event->second;
+    stored.status = record.status;
+    stored.result = record.result;
+    stored.customer_id = record.customer_id;
+    stored.message_ids = record.message_ids;
+    stored.payload = record.payload;
+    stored.claimed_at = record.claimed_at;
+    if (auto request = requests_.find(request_id); request != requests_.end()) {
+        request->second.outcome = request_outcome;
+        request->second.reason = record.result;
+        request->second.message_ids = record.message_ids;
+    }
+    return true;
 }
 
 Result<bool> MemoryStripeWebhookLedger::claim_pending(const std::string& event_id,

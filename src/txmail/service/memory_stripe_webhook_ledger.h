@@ -16,6 +16,11 @@ class MemoryStripeWebhookLedger final : public StripeWebhookLedger {
     Result<RecordedRequest> store_event_and_record(const StripeEventRecord& record,
                                                    const WebhookRequest& request,
                                                    WebhookClock::time_point stale_before) override;
+    Result<std::vector<ReceivedEvent>> received_events(WebhookClock::time_point now,
+                                                       std::size_t limit) override;
+    Result<std::int64_t> count_received() override;
+    Result<bool> finish_received(const StripeEventRecord& record, std::int64_t request_id,
+                                 std::string_view request_outcome) override;
     Result<bool> claim_pending(const std::string& event_id, WebhookClock::time_point now) override;
     Result<void> finish_event(const StripeEventRecord& record) override;
     Result<std::optional<StripeEventRecord>> find_event(const std::string& event_id) override;

@@ -241,6 +241,110 @@ void SqliteStripeWebhookLedger::store_event_and_record_async(StripeEventRecord r
         });
 }
 
+// Oldest first is rowid order: the partial index stripe_events_received (migration 5) holds
+// (claimed_at, rowid) for the received events only, so the walk never sorts nor reads the
+// events already acted on.
+Result<std::vector<ReceivedEvent>> SqliteStripeWebhookLedger::received_events(
+    WebhookClock::time_point now, std::size_t limit) {
+    std::lock_guard lock(reader_mutex_);
+    auto query = reader_->prepare(
+        "SELECT e.id, r.id, r.body FROM stripe_events e INDEXED BY stripe_events_received "
+        "JOIN stripe_webhook_requests r ON r.event_id = e.id AND r.outcome = 'received' "
+        "WHERE e.status = 'received' AND e.claimed_at <= ?1 ORDER BY e.claimed_at, e.rowid "
+        "LIMIT ?2");
+    if (!query)
+        return fail(query.error());
+    query->bind(1, outbox::to_unix_ms(now)).bind(2, static_cast<std::int64_t>(limit));
+    return outbox::sqlite::all_rows<ReceivedEvent>(*query, [](const Statement& row) {
+        return ReceivedEvent{row.text(0), row.integer(1), row.blob(2)};
+    });
+}
+
+Result<std::int64_t> SqliteStripeWebhookLedger::count_received() {
+    std::lock_guard lock(reader_mutex_);
+    auto query = reader_->prepare(
+        "SELECT count(*) FROM stripe_events INDEXED BY stripe_events_received "
+        "WHERE status = 'received'");
+    if (!query)
+        return fail(query.error());
+    auto row = query->step();
+    if (!row)
+        return fail(row.error());
+    return query->integer(0);
+}
+
+Result<bool> SqliteStripeWebhookLedger::update_received(outbox::sqlite::Connection& connection,
+                                                        const StripeEventRecord& record,
+                                                        std::int64_t request_id,
+                                                        std::string_view request_outcome) {
+    auto finish = connection.prepare(
+        "UPDATE stripe_events SET status = ?2, result = ?3, customer_id = ?4, message_ids = ?5, "
+        "payload = ?6, claimed_at = ?7 WHERE id = ?1 AND status = 'received'");
+    if (!finish)
+        return fail(finish.error());
+    const std::string message_ids = ids_json(record.message_ids);
+    if (auto done = finish->bind(1, record.event_id)
+                        .bind(2, record.status)
+                        .bind(3, record.result)
+                        .bind(4, record.customer_id)
+                        .bind(5, message_ids)
+                        .bind_blob(6, record.payload)
+                        .bind(7, outbox::to_unix_ms(record.claimed_at))
+                        .run();
+        !done)
+        return fail(done.error());
+    if (connection.changes() == 0)
+        return false;
+    auto audit = connection.prepare(
+        "UPDATE stripe_webhook_requests SET outcome = ?2, reason = ?3, message_ids = ?4 "
+        "WHERE id = ?1");
+    if (!audit)
+        return fail(audit.error());
+    if (auto done = audit->bind(1, request_id)
+                        .bind(2, request_outcome)
+                        .bind(3, record.result)
+                        .bind(4, message_ids)
+                        .run();
+        !done)
+        return fail(done.error());
+    return true;
+}
+
+Result<bool> SqliteStripeWebhookLedger::finish_received(const StripeEventRecord& record,
+                                                        std::int64_t request_id,
+                                                        std::string_view request_outcome) {
+    return wait_for_answer<Result<bool>>([&](FinishDone done) {
+        finish_received_async(record, request_id, std::string(request_outcome), std::move(done));
+    });
+}
+
+void SqliteStripeWebhookLedger::finish_received_async(StripeEventRecord record,
+                                                      std::int64_t request_id,
+                                                      std::string request_outcome,
+                                                      FinishDone done) {
+    struct Job {
+        StripeEventRecord record;
+        std::int64_t request_id;
+        std::string request_outcome;
+        bool finished = false;
+    };
+    auto job =
+        std::make_shared<Job>(Job{std::move(record), request_id, std::move(request_outcome)});
+    writer_->commits.submit(
+        [job](outbox::sqlite::Connection& connection) -> Result<void> {
+            auto finished =
+                update_received(connection, job->record, job->request_id, job->request_outcome);
+            if (!finished)
+                return fail(finished.error());
+            job->finished = *finished;
+            return {};
+        },
+        Await::committed,
+        [job, done = std::move(done)](Result<void> written) {
+            done(written ? Result<bool>(job->finished) : fail(written.error()));
+        });
+}
+
 Result<bool> SqliteStripeWebhookLedger::claim_pending(const std::string& event_id,
                                                       WebhookClock::time_point now) {
     return outbox::sqlite::changed_any(

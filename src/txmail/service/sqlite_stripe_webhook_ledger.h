@@ -35,6 +35,13 @@ class SqliteStripeWebhookLedger final : public StripeWebhookLedger {
                                       WebhookClock::time_point stale_before,
                                       StoreDone done) override;
     void record_request_async(WebhookRequest request, RecordDone done) override;
+    Result<std::vector<ReceivedEvent>> received_events(WebhookClock::time_point now,
+                                                       std::size_t limit) override;
+    Result<std::int64_t> count_received() override;
+    Result<bool> finish_received(const StripeEventRecord& record, std::int64_t request_id,
+                                 std::string_view request_outcome) override;
+    void finish_received_async(StripeEventRecord record, std::int64_t request_id,
+                               std::string request_outcome, FinishDone done) override;
     Result<bool> claim_pending(const std::string& event_id, WebhookClock::time_point now) override;
     Result<void> finish_event(const StripeEventRecord& record) override;
     Result<std::optional<StripeEventRecord>> find_event(const std::string& event_id) override;
@@ -54,6 +61,9 @@ class SqliteStripeWebhookLedger final : public StripeWebhookLedger {
     // The statements of record_request() and store_event_and_record(), for the writer's thread.
     static Result<std::int64_t> insert_request(outbox::sqlite::Connection& connection,
                                                const WebhookRequest& request);
+    static Result<bool> update_received(outbox::sqlite::Connection& connection,
+                                        const StripeEventRecord& record, std::int64_t request_id,
+                                        std::string_view request_outcome);
     static Result<bool> store_event(outbox::sqlite::Connection& connection,
                                     const StripeEventRecord& record,
                                     WebhookClock::time_point stale_before);

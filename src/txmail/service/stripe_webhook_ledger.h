@@ -7,10 +7,12 @@
 //                  to. Listed newest first (GET /v1/webhooks/stripe/events).
 //   events         each Stripe event id once (Stripe delivers an event more than once, sometimes
 //                  concurrently): store_event_and_record() is the one atomic "first to store it"
-//                  test, written with the event's outcome (processed | ignored |
-//                  pending_customer). A pending_customer event keeps its raw payload, so it can be
-//                  delivered once its customer is linked; claim_pending() marks it `processing`
-//                  while that delivery runs.
+//                  test. A webhook stores its event as `received`, what Stripe's 200 stands on;
+//                  finish_received() later writes what acting on it led to (processed | ignored |
+//                  pending_customer) into the event and into the request that brought it. A
+//                  pending_customer event keeps its raw payload, so it can be delivered once its
+//                  customer is linked; claim_pending() marks it `processing` while that delivery
+//                  runs.
 //   subscriptions  per subscription, the `created` of the last event acted on and whether it was
 //                  deleted (Stripe does not promise order); advance_subscription() tests and
 //                  moves it in one step, so two concurrent events cannot both pass.
@@ -47,7 +49,8 @@ struct WebhookRequest {
     std::string reason;    // why refused, ignored or held; empty when it simply queued
     std::string event_id;  // empty when the body was never parsed
     std::string event_type;
-    // queued | duplicate | ignored | out_of_order | pending_customer | invalid_signature |
+    // received (stored, not acted on yet), then what acting on it led to: queued | ignored |
+    // out_of_order | pending_customer; or, at once: duplicate | invalid_signature |
     // invalid_payload | in_progress | not_configured | error
     std::string outcome;
     std::vector<std::int64_t> message_ids;  // outbox messages it led to
@@ -60,6 +63,7 @@ struct WebhookRequestFilter {
 };
 
 namespace stripe_event_status {
+inline constexpr std::string_view received = "received";
 inline constexpr std::string_view processing = "processing";
 inline constexpr std::string_view processed = "processed";
 inline constexpr std::string_view ignored = "ignored";
@@ -74,8 +78,18 @@ struct StripeEventRecord {
     std::string status;  // stripe_event_status
     std::string result;  // what it led to, in words
     std::vector<std::int64_t> message_ids;
-    std::string payload;                    // the raw event, kept while it waits for its customer
-    WebhookClock::time_point claimed_at{};  // when claim_pending() took it; epoch otherwise
+    std::string payload;  // the raw event, kept while it waits for its customer
+    // processing: when claim_pending() took it; received: not to be acted on before (a retry
+    // after a failure); epoch otherwise.
+    WebhookClock::time_point claimed_at{};
+};
+
+// An event stored as received and not acted on yet, with the request that brought it (whose
+// audit row keeps the raw body: the event row does not store it twice).
+struct ReceivedEvent {
+    std::string event_id;
+    std::int64_t request_id = 0;
+    std::string body;
 };
 
 struct RecordedRequest {
@@ -108,17 +122,16 @@ class StripeWebhookLedger {
     virtual Result<std::int64_t> record_request(const WebhookRequest& request) = 0;
     virtual Result<std::vector<WebhookRequest>> requests(const WebhookRequestFilter& filter) = 0;
 
-    // The end of a webhook that acted on its event: stores the event with its outcome and records
-    // the request, in one transaction, so neither is written without the other. It returns once
-    // that is on disk: it is what a 200 to Stripe stands on, and it covers the email's enqueue
-    // (outbox::Store::Wait::committed) made before it in the same file. The event is
+    // A webhook's one write: stores the event (as received) and records the request, in one
+    // transaction, so neither is written without the other. It returns once that is on disk:
+    // it is what a 200 to Stripe stands on. The event is
     // stored when its id is new, or held by a claim from before `stale_before` (taken over);
     // otherwise a concurrent delivery stored it first, and the request is recorded as a
     // duplicate of it (mark_duplicate) with event_stored false.
     virtual Result<RecordedRequest> store_event_and_record(
         const StripeEventRecord& record, const WebhookRequest& request,
         WebhookClock::time_point stale_before) = 0;
-    // The two writes that end a webhook request, without holding the calling thread through
+    // The writes that end a webhook request, without holding the calling thread through
     // the commit (`txmail serve` answers Stripe from the callback): `done` gets what the
     // blocking call would return, on whichever thread finished the write (SQLite: the group
     // commit's, so `done` must be quick and must not make a blocking write on the file), or on
@@ -132,6 +145,28 @@ class StripeWebhookLedger {
     using RecordDone = std::function<void(Result<std::int64_t>)>;
     virtual void record_request_async(WebhookRequest request, RecordDone done) {
         done(record_request(request));
+    }
+    // Received events due by `now` (claimed_at), oldest first, at most `limit`.
+    virtual Result<std::vector<ReceivedEvent>> received_events(WebhookClock::time_point now,
+                                                               std::size_t limit) = 0;
+    // How many events are received and not acted on yet, due or not.
+    virtual Result<std::int64_t> count_received() = 0;
+    // What acting on a received event led to, in one transaction: the event's status, result,
+    // customer id, message ids, payload and claimed_at from `record`, and in the request
+    // `request_id` the outcome `request_outcome` with the result as its reason and the same
+    // message ids. false, writing nothing, when the event is no longer received (another
+    // process acted on it). `record.status` may stay received, with claimed_at as the time to
+    // try again, after a failure. Waits for the commit only: the received event was durable,
+    // and a finish lost in a power cut leaves it received, to be acted on again (the outbox's
+    // key stripe:<event id> keeps that to one email).
+    virtual Result<bool> finish_received(const StripeEventRecord& record, std::int64_t request_id,
+                                         std::string_view request_outcome) = 0;
+    // finish_received() without holding this thread through the commit: as
+    // store_event_and_record_async().
+    using FinishDone = std::function<void(Result<bool>)>;
+    virtual void finish_received_async(StripeEventRecord record, std::int64_t request_id,
+                                       std::string request_outcome, FinishDone done) {
+        done(finish_received(record, request_id, request_outcome));
     }
     // pending_customer -> processing; false when the event is no longer pending.
     virtual Result<bool> claim_pending(const std::string& event_id,

@@ -1,6 +1,13 @@
 #include "txmail/service/stripe_webhook_processor.h"
 
+#include <algorithm>
+#include <condition_variable>
+#include <iterator>
+#include <mutex>
+#include <set>
+
 #include "txmail/stripe/signature.h"
+#include "txmail/util/iso8601.h"
 #include "txmail/util/wait_for_answer.h"
 
 namespace txmail::service {
@@ -42,20 +49,15 @@ Result<StripeWebhookAnswer> StripeWebhookProcessor::receive(const StripeWebhookI
         [&](AnswerDone done) { receive_async(input, std::move(done)); });
 }
 
-// One request on its way through the writes that follow process(), whose callbacks it outlives.
+// One request on its way through its write, whose callback it outlives.
 struct StripeWebhookProcessor::Delivery {
     WebhookRequest audit;
-    WebhookClock::time_point stale_before;
     StripeWebhookAnswer answer;
-    std::optional<Acted> acted;
     AnswerDone done;
 };
 
-// What this thread does is the work (verify, parse, look up, map, render); the writes are handed
-// to the shared writer and the answer comes from its callbacks, so a handler thread is free for
-// the next request instead of waiting through two commits (Little's law capped 16 threads at
-// ~3,300 webhooks/s, docs/benchmarks.md). The email's enqueue waits only for its commit: the
-// event's store that follows waits for the disk, and that sync covers the enqueue too.
+// The write is handed to the shared writer and the answer comes from its callback, so a handler
+// thread is free for the next request instead of waiting through the commit.
 void StripeWebhookProcessor::receive_async(const StripeWebhookInput& input, AnswerDone done) {
     auto delivery = std::make_shared<Delivery>();
     WebhookRequest& audit = delivery->audit;
@@ -63,53 +65,25 @@ void StripeWebhookProcessor::receive_async(const StripeWebhookInput& input, Answ
     audit.source_ip = input.source_ip;
     audit.headers = input.headers;
     audit.body = input.body;
-    delivery->stale_before = audit.received_at - options_.claim_timeout;
     delivery->done = std::move(done);
-    auto answer = process(input, audit, delivery->stale_before, delivery->acted);
-    if (!answer || !delivery->acted)
+    const auto stale_before = audit.received_at - options_.claim_timeout;
+    std::optional<StripeEventRecord> to_store;
+    auto answer = accept(input, audit, stale_before, to_store);
+    if (!answer || !to_store)
         return record_and_answer(delivery, std::move(answer));
     delivery->answer = std::move(*answer);
-    if (delivery->acted->record.status == stripe_event_status::pending_customer)
-        return store_pending(delivery);
-    if (!delivery->acted->email)
-        return store(delivery);
-    notifier_.notify_async(*delivery->acted->email, outbox::Store::Wait::committed,
-                           [this, delivery](Result<outbox::Enqueued> queued) {
-                               if (!queued)
-                                   return record_and_answer(delivery, fail(queued.error()));
-                               delivery->acted->record.message_ids = {queued->id};
-                               delivery->audit.message_ids = {queued->id};
-                               store(delivery);
-                           });
-}
-
-// The event, with its outcome, and the audit row go in one commit: a webhook's last write.
-void StripeWebhookProcessor::store(const std::shared_ptr<Delivery>& delivery) {
-    ledger_.store_event_and_record_async(std::move(delivery->acted->record), delivery->audit,
-                                         delivery->stale_before,
-                                         [this, delivery](Result<RecordedRequest> written) {
-                                             answer_stored(delivery, std::move(written));
-                                         });
-}
-
-// An event kept for its customer is stored on this thread: the customer may have been linked
-// meanwhile, and looking again reads and writes (recheck_pending), which a commit's callback may
-// not.
-void StripeWebhookProcessor::store_pending(const std::shared_ptr<Delivery>& delivery) {
-    auto written = ledger_.store_event_and_record(delivery->acted->record, delivery->audit,
-                                                  delivery->stale_before);
-    if (written && written->event_stored)
-        recheck_pending(delivery->acted->record);
-    answer_stored(delivery, std::move(written));
-}
-
-void StripeWebhookProcessor::answer_stored(const std::shared_ptr<Delivery>& delivery,
-                                           Result<RecordedRequest> written) {
-    if (!written)  // nothing stored: Stripe's retry processes it again
-        return record_and_answer(delivery, fail(written.error()));
-    if (!written->event_stored)  // a concurrent delivery stored it first
-        return delivery->done(StripeWebhookAnswer{200, "duplicate", delivery->answer.event_id});
-    delivery->done(std::move(delivery->answer));
+    ledger_.store_event_and_record_async(
+        std::move(*to_store), delivery->audit, stale_before,
+        [this, delivery](Result<RecordedRequest> written) {
+            if (!written)  // nothing stored: Stripe's retry brings it again
+                return record_and_answer(delivery, fail(written.error()));
+            if (!written->event_stored)  // a concurrent delivery stored it first
+                return delivery->done(
+                    StripeWebhookAnswer{200, "duplicate", delivery->answer.event_id});
+            if (on_received_)
+                on_received_();
+            delivery->done(std::move(delivery->answer));
+        });
 }
 
 // Every request whose event was not stored leaves its audit row here. An audit that cannot be
@@ -129,20 +103,9 @@ void StripeWebhookProcessor::record_and_answer(const std::shared_ptr<Delivery>& 
         });
 }
 
-// The customer may have been linked between act()'s lookup and the finish, when the linker's
-// deliver_pending() could not see this event as pending yet: look once more.
-void StripeWebhookProcessor::recheck_pending(const StripeEventRecord& record) {
-    if (record.status != stripe_event_status::pending_customer)
-        return;
-    auto linked = contacts_.by_stripe_customer(record.customer_id);
-    if (linked && *linked)
-        (void)deliver_pending(record.customer_id);
-}
-
-Result<StripeWebhookAnswer> StripeWebhookProcessor::process(const StripeWebhookInput& input,
-                                                            WebhookRequest& audit,
-                                                            WebhookClock::time_point stale_before,
-                                                            std::optional<Acted>& acted_on) {
+Result<StripeWebhookAnswer> StripeWebhookProcessor::accept(
+    const StripeWebhookInput& input, WebhookRequest& audit, WebhookClock::time_point stale_before,
+    std::optional<StripeEventRecord>& to_store) {
     const auto refuse = [&](StripeWebhookAnswer answer) {
         audit.outcome = answer.outcome;
         audit.reason = answer.message;
@@ -183,22 +146,129 @@ Result<StripeWebhookAnswer> StripeWebhookProcessor::process(const StripeWebhookI
         mark_duplicate(audit, **first);
         return StripeWebhookAnswer{200, "duplicate", event->id};
     }
+    audit.outcome = stripe_event_status::received;
+    to_store = StripeEventRecord{event->id, event->type, event->created};
+    to_store->status = stripe_event_status::received;
+    return StripeWebhookAnswer{200, std::string(stripe_event_status::received), event->id};
+}
 
-    // Acted on before it is stored: a concurrent delivery of the same event may act too, and
-    // every step is safe to repeat (the subscription's order admits equal times, linking is an
-    // upsert, the outbox key stripe:<event id> queues one email); the first to store it wins.
-    auto acted = act(*event, {event->id, event->type, event->created});
+// The events of one look at the ledger, acted on with their enqueues and finishes in flight
+// together (one at a time, each would wait for its commit): act_on_received() waits for the
+// last before it looks again, or it would find the same events still received.
+class StripeWebhookProcessor::Batch {
+  public:
+    explicit Batch(std::size_t size) : left_(size) {}
+
+    void finished(const std::string& event_id, const Result<bool>& written) {
+        std::lock_guard lock(mutex_);
+        if (!written)
+            sweep_.deferred.push_back("event " + event_id + ": its outcome was not written: " +
+                                      written.error().describe());
+        else if (*written && !deferring_.contains(event_id))
+            ++sweep_.acted;
+        if (--left_ == 0)
+            all_done_.notify_all();
+    }
+    void deferring(const std::string& event_id, std::string why) {
+        std::lock_guard lock(mutex_);
+        deferring_.insert(event_id);
+        sweep_.deferred.push_back(std::move(why));
+    }
+    Sweep wait() {
+        std::unique_lock lock(mutex_);
+        all_done_.wait(lock, [this] { return left_ == 0; });
+        return std::move(sweep_);
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable all_done_;
+    std::size_t left_;
+    std::set<std::string> deferring_;
+    Sweep sweep_;
+};
+
+Result<StripeWebhookProcessor::Sweep> StripeWebhookProcessor::act_on_received(
+    const std::function<bool()>& go_on) {
+    Sweep total;
+    for (;;) {
+        auto due = ledger_.received_events(options_.clock(), options_.batch);
+        if (!due)
+            return fail(due.error());
+        if (due->empty())
+            return total;
+        auto batch = std::make_shared<Batch>(due->size());
+        for (const ReceivedEvent& received : *due)
+            act_on(received, batch);
+        Sweep done = batch->wait();
+        total.acted += done.acted;
+        std::ranges::move(done.deferred, std::back_inserter(total.deferred));
+        // Nothing acted on: what is left failed to be written; the worker looks again later
+        // rather than spin on it.
+        if (done.acted == 0 || !go_on())
+            return total;
+    }
+}
+
+// The event was parsed when it was received; it is parsed again here rather than kept in memory
+// from the request, so that a burst of webhooks waits on disk, not in RAM.
+void StripeWebhookProcessor::act_on(const ReceivedEvent& received,
+                                    const std::shared_ptr<Batch>& batch) {
+    auto event = stripe::parse_event(received.body);
+    Result<Acted> acted =
+        event ? act(*event, {event->id, event->type, event->created}) : fail(event.error());
     if (!acted)
-        return fail(acted.error());
-    // Only an event waiting for its customer needs its payload again; the audit row keeps
-    // every request's body, and writing it twice cost each webhook ~5 KB more.
+        return defer(received, acted.error(), batch);
+    // Only an event waiting for its customer needs its payload again.
     if (acted->record.status == stripe_event_status::pending_customer)
-        acted->record.payload = input.body;
-    audit.outcome = acted->outcome;
-    audit.reason = acted->record.result;
-    StripeWebhookAnswer answer{200, acted->outcome, event->id};
-    acted_on = std::move(*acted);  // queued and stored with the audit by receive_async()
-    return answer;
+        acted->record.payload = received.body;
+    if (!acted->email) {
+        // Here, not from a commit's callback: looking again reads and writes.
+        auto written = ledger_.finish_received(acted->record, received.request_id, acted->outcome);
+        if (written && *written)
+            recheck_pending(acted->record);
+        return batch->finished(received.event_id, written);
+    }
+    auto shared = std::make_shared<Acted>(std::move(*acted));
+    notifier_.notify_async(*shared->email, outbox::Store::Wait::committed,
+                           [this, shared, received, batch](Result<outbox::Enqueued> queued) {
+                               if (!queued)
+                                   return defer(received, queued.error(), batch);
+                               shared->record.message_ids = {queued->id};
+                               finish(std::move(shared->record), received.request_id,
+                                      std::move(shared->outcome), batch);
+                           });
+}
+
+void StripeWebhookProcessor::finish(StripeEventRecord record, std::int64_t request_id,
+                                    std::string outcome, const std::shared_ptr<Batch>& batch) {
+    const std::string event_id = record.event_id;
+    ledger_.finish_received_async(
+        std::move(record), request_id, std::move(outcome),
+        [batch, event_id](Result<bool> written) { batch->finished(event_id, written); });
+}
+
+// The event stays received, with the time to try again and why, in the ledger and the audit.
+void StripeWebhookProcessor::defer(const ReceivedEvent& received, const Error& why,
+                                   const std::shared_ptr<Batch>& batch) {
+    StripeEventRecord record{received.event_id};
+    record.status = stripe_event_status::received;
+    record.claimed_at = options_.clock() + options_.retry_after;
+    record.result = "not acted on yet: " + why.describe() + "; tried again at " +
+                    format_iso8601_utc(record.claimed_at);
+    batch->deferring(received.event_id, "event " + received.event_id + ": " + record.result);
+    finish(std::move(record), received.request_id, std::string(stripe_event_status::received),
+           batch);
+}
+
+// The customer may have been linked between act()'s lookup and the finish, when the linker's
+// deliver_pending() could not see this event as pending yet: look once more.
+void StripeWebhookProcessor::recheck_pending(const StripeEventRecord& record) {
+    if (record.status != stripe_event_status::pending_customer)
+        return;
+    auto linked = contacts_.by_stripe_customer(record.customer_id);
+    if (linked && *linked)
+        (void)deliver_pending(record.customer_id);
 }
 
 Result<StripeWebhookProcessor::Acted> StripeWebhookProcessor::act(const stripe::Event& event,
@@ -216,10 +286,10 @@ Result<StripeWebhookProcessor::Acted> StripeWebhookProcessor::act(const stripe::
         record.result = ignored->reason;
         return Acted{"ignored", std::move(record)};
     }
-    return act_on(event, std::get<stripe::Notification>(*mapping), std::move(record));
+    return act_on_notification(event, std::get<stripe::Notification>(*mapping), std::move(record));
 }
 
-Result<StripeWebhookProcessor::Acted> StripeWebhookProcessor::act_on(
+Result<StripeWebhookProcessor::Acted> StripeWebhookProcessor::act_on_notification(
     const stripe::Event& event, const stripe::Notification& notification,
     StripeEventRecord record) {
     const stripe::CustomerRef& customer = notification.customer;

@@ -1,33 +1,36 @@
-// Turns one Stripe webhook request into at most one queued email (issue 7, item 4), over the
-// ledger, the contact store and the notifier; the HTTP handler (http/webhook_handlers.h) only
-// adapts requests and answers.
+// A Stripe webhook request becomes a stored event and an answer; behind the answer, the stored
+// event becomes at most one queued email (issue 7, item 4). Over the ledger, the contact store and
+// the notifier; the HTTP handler (http/webhook_handlers.h) only adapts requests and answers.
 //
-// Order of work: no secret configured -> 503 not_configured; verify Stripe-Signature BEFORE
-// parsing (bad or missing -> 400 invalid_signature); parse (-> 400 invalid_payload); look the
-// event id up (already stored -> 200 duplicate; being delivered to its newly linked customer ->
-// 409 in_progress, so Stripe retries); map it (stripe/event_mapping.h; other types and unusable
-// payloads -> 200 ignored, recorded). Every request leaves one audit row, whatever the answer; a
-// refused one leaves nothing else. An event acted on is stored, with its outcome, in one commit
-// with its audit row (StripeWebhookLedger::store_event_and_record): a webhook that queues an
-// email makes two writes, the enqueue (waiting for its commit) and then the store (waiting for
-// the disk, which covers both). receive_async() hands both to the shared writer and answers from
-// its callbacks, so no thread waits through them (docs/benchmarks.md has the figures). A claim
-// written before acting, as there was until 2026-11-25, made three writes.
+// The request (receive_async): no secret configured -> 503 not_configured; verify
+// Stripe-Signature BEFORE parsing (bad or missing -> 400 invalid_signature); parse (-> 400
+// invalid_payload); look the event id up (already stored -> 200 duplicate; being delivered to its
+// newly linked customer -> 409 in_progress, so Stripe retries); store it as `received` with the
+// request's audit row in one commit that waits for the disk, and answer 200 received. Every
+// request leaves one audit row, whatever the answer; a refused one leaves nothing else. That is
+// all a webhook waits for: Stripe asks for a 2xx before any complex logic, and acting on the
+// event (the lookups, rendering, the enqueue, a second commit) was half of a webhook's CPU
+// (docs/benchmarks.md, "Stripe webhook: answered once stored").
+//
+// Behind the answer (act_on_received(), on `txmail serve`'s StripeEventWorker thread): each
+// received event, oldest first, is mapped (stripe/event_mapping.h; other types and unusable
+// payloads -> ignored), acted on, and what it led to written into the event and into its
+// request's audit row (queued | ignored | out_of_order | pending_customer): GET
+// /v1/webhooks/stripe/events shows it. Received events are on disk, so those not acted on when
+// the process stopped are acted on when it starts again. A failure (a store, a render) leaves the
+// event received, its audit row saying why, to be tried again after `retry_after`.
 //
 // Who: checkout goes by client_reference_id, then the customer id, then the customer email, and
 // links the customer id to that user; other events by the linked customer id only (an email
-// match is a guess, and billing mail must not go to a guessed account). Nobody linked -> 200
+// match is a guess, and billing mail must not go to a guessed account). Nobody linked ->
 // pending_customer, kept, delivered by deliver_pending() once the customer is linked.
 // Order: Stripe does not promise it, so per subscription the `created` of the last event acted
 // on is kept (StripeWebhookLedger::advance_subscription): an older customer.subscription.updated,
-// or any after the subscription's deletion, is 200 out_of_order and sends nothing.
-// Concurrency: deliveries of one event may both act on it (every step is safe to repeat, and the
-// outbox idempotency key `stripe:<event id>` makes a second enqueue a no-op); the first to store
-// the event answers with its outcome, the others with `duplicate`.
-// Nothing is sent here: the notifier only stores the message in the outbox.
-//
-// A store or render failure comes back as an error (the handler answers 503): the event is not
-// stored, so Stripe's retry processes it again.
+// or any after the subscription's deletion, is out_of_order and sends nothing.
+// Concurrency: two processes on one file may both act on an event (every step is safe to
+// repeat, and the outbox idempotency key `stripe:<event id>` makes a second enqueue a no-op); the
+// first to finish it writes its outcome. Nothing is sent here: the notifier only stores the
+// message in the outbox.
 #pragma once
 
 #include <chrono>
@@ -58,8 +61,8 @@ struct StripeWebhookInput {
 
 struct StripeWebhookAnswer {
     int status = 200;     // 200, 400, 409 or 503
-    std::string outcome;  // queued | duplicate | ignored | out_of_order | pending_customer |
-                          // invalid_signature | invalid_payload | in_progress | not_configured
+    std::string outcome;  // received | duplicate | invalid_signature | invalid_payload |
+                          // in_progress | not_configured
     std::string event_id;
     std::string message;  // why, for a refusal
     std::string field;    // what was wrong, for a refusal: Stripe-Signature, body, the setting
@@ -72,6 +75,10 @@ struct StripeWebhookOptions {
     // A claim_pending this old was left by a process that died; Stripe's next retry takes it
     // over.
     std::chrono::seconds claim_timeout{300};
+    // A received event that could not be acted on (a store or a render failed) is tried again
+    // this much later.
+    std::chrono::seconds retry_after{30};
+    std::size_t batch = 64;  // received events acted on between two looks at the ledger
     std::function<WebhookClock::time_point()> clock = [] { return WebhookClock::now(); };
 };
 
@@ -86,13 +93,23 @@ class StripeWebhookProcessor {
         : ledger_(ledger), contacts_(contacts), notifier_(notifier), options_(std::move(options)) {}
 
     using AnswerDone = std::function<void(Result<StripeWebhookAnswer>)>;
-    // Does the work on this thread and the writes on the store's: `done` gets the answer once
-    // they are made, from whichever thread made the last (it must be quick). The processor must
-    // live until then (`txmail serve` stops its HTTP server, which waits for every answer,
-    // first).
+    // Does the checks on this thread and the write on the store's: `done` gets the answer once
+    // it is made, from whichever thread made it (it must be quick). The processor must live
+    // until then (`txmail serve` stops its HTTP server, which waits for every answer, first).
     void receive_async(const StripeWebhookInput& input, AnswerDone done);
     // receive_async(), waiting for the answer.
     Result<StripeWebhookAnswer> receive(const StripeWebhookInput& input);
+    // Called after each event stored as received (`txmail serve`: wakes StripeEventWorker).
+    void on_received(std::function<void()> callback) { on_received_ = std::move(callback); }
+
+    struct Sweep {
+        int acted = 0;                      // received events whose outcome was written
+        std::vector<std::string> deferred;  // why others were not: each is tried again later
+    };
+    // Acts on the received events that are due, oldest first, `batch` at a time, and returns
+    // once all are acted on or deferred, or after a batch when `go_on` says no (an error: the
+    // ledger could not be read). Blocking: for one thread at a time, not a commit's callback.
+    Result<Sweep> act_on_received(const std::function<bool()>& go_on = [] { return true; });
     // Acts on the events kept for this Stripe customer; returns how many messages were queued.
     Result<int> deliver_pending(const std::string& customer_id);
 
@@ -100,25 +117,27 @@ class StripeWebhookProcessor {
     struct Acted {
         std::string outcome;
         StripeEventRecord record;
-        std::optional<Notification> email;  // to queue before the record is stored
+        std::optional<Notification> email;  // to queue before the outcome is written
     };
     struct Delivery;
-    // `acted_on`: the event with its outcome and email, when it was acted on, for
-    // receive_async() to queue and store.
-    Result<StripeWebhookAnswer> process(const StripeWebhookInput& input, WebhookRequest& audit,
-                                        WebhookClock::time_point stale_before,
-                                        std::optional<Acted>& acted_on);
-    void store(const std::shared_ptr<Delivery>& delivery);
-    void store_pending(const std::shared_ptr<Delivery>& delivery);
-    // The answer to a stored event: its outcome, or `duplicate` when a concurrent delivery
-    // stored it first; nothing stored -> the error, recorded.
-    void answer_stored(const std::shared_ptr<Delivery>& delivery, Result<RecordedRequest> written);
+    class Batch;
+    // The checks before a webhook's event is stored: a refusal, a duplicate, or 200 received
+    // with `to_store` set to the event to store.
+    Result<StripeWebhookAnswer> accept(const StripeWebhookInput& input, WebhookRequest& audit,
+                                       WebhookClock::time_point stale_before,
+                                       std::optional<StripeEventRecord>& to_store);
     void record_and_answer(const std::shared_ptr<Delivery>& delivery,
                            Result<StripeWebhookAnswer> answer);
+    void act_on(const ReceivedEvent& received, const std::shared_ptr<Batch>& batch);
+    void finish(StripeEventRecord record, std::int64_t request_id, std::string outcome,
+                const std::shared_ptr<Batch>& batch);
+    void defer(const ReceivedEvent& received, const Error& why,
+               const std::shared_ptr<Batch>& batch);
     void recheck_pending(const StripeEventRecord& record);
     Result<Acted> act(const stripe::Event& event, StripeEventRecord record);
-    Result<Acted> act_on(const stripe::Event& event, const stripe::Notification& notification,
-                         StripeEventRecord record);
+    Result<Acted> act_on_notification(const stripe::Event& event,
+                                      const stripe::Notification& notification,
+                                      StripeEventRecord record);
     Result<std::optional<Contact>> find_customer(const stripe::Event& event,
                                                  const stripe::CustomerRef& customer);
     Result<std::string> link_customer(const Contact& user, const std::string& customer_id);
@@ -127,6 +146,7 @@ class StripeWebhookProcessor {
     ContactStore& contacts_;
     Notifier& notifier_;
     StripeWebhookOptions options_;
+    std::function<void()> on_received_;
 };
 
 }  // namespace txmail::service

@@ -127,12 +127,41 @@ CREATE INDEX messages_due ON messages (priority DESC, created_at, id, status, ne
     WHERE status IN ('queued', 'retry', 'sending');
 )sql";
 
+// A webhook is answered once its event is stored as `received` (service/stripe_webhook_processor.h)
+// and acted on behind the answer, oldest first: the CHECK admits the new status (SQLite alters a
+// CHECK only by rebuilding the table), and a partial index holds the received events alone, so
+// finding the next ones reads neither the events acted on nor a sort.
+constexpr std::string_view stripe_received_schema = R"sql(
+CREATE TABLE stripe_events_new (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    customer_id TEXT NOT NULL,
+    status TEXT NOT NULL
+        CHECK (status IN ('received', 'processing', 'processed', 'ignored', 'pending_customer')),
+    result TEXT NOT NULL,
+    message_ids TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    claimed_at INTEGER NOT NULL
+);
+INSERT INTO stripe_events_new (rowid, id, type, created, customer_id, status, result, message_ids,
+    payload, claimed_at)
+    SELECT rowid, id, type, created, customer_id, status, result, message_ids, payload, claimed_at
+    FROM stripe_events;
+DROP TABLE stripe_events;
+ALTER TABLE stripe_events_new RENAME TO stripe_events;
+CREATE INDEX stripe_events_pending ON stripe_events (customer_id, created)
+    WHERE status = 'pending_customer';
+CREATE INDEX stripe_events_received ON stripe_events (claimed_at) WHERE status = 'received';
+)sql";
+
 // Append only (see the header).
 constexpr Migration all_migrations[] = {
     {1, "outbox: messages, attempts, sender pauses", outbox_schema},
     {2, "service: users and watchlists", contacts_schema},
     {3, "service: Stripe webhook requests, events and subscriptions", stripe_webhooks_schema},
     {4, "outbox: the lease tests due times and senders in its index", outbox_due_walk_schema},
+    {5, "service: Stripe events are acted on after the answer", stripe_received_schema},
 };
 
 }  // namespace
