@@ -1,5 +1,6 @@
 #include "txmail/service/stripe_event_worker.h"
 
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -43,22 +44,37 @@ void StripeEventWorker::stop() {
 
 void StripeEventWorker::run() {
     yield_to_the_answers();
+    bool acted_since_trim = false;
     for (;;) {
+        bool woken = false;
         {
             std::unique_lock lock(mutex_);
-            wakeup_.wait_for(lock, idle_wait_, [this] { return woken_ || stopping_; });
+            woken = wakeup_.wait_for(lock, idle_wait_, [this] { return woken_ || stopping_; });
             if (stopping_)
                 return;
             woken_ = false;
         }
-        auto sweep = processor_.act_on_received([this] {
-            std::lock_guard lock(mutex_);
-            return !stopping_;
-        });
+        // A burst is over (a whole idle wait without a wake): the memory acting on it took (this
+        // thread's malloc arena, a batch's renders) goes back to the system once, rather than
+        // stay in the process's RSS until the next burst.
+        if (!woken && acted_since_trim) {
+            malloc_trim(0);
+            acted_since_trim = false;
+        }
+        Result<StripeWebhookProcessor::Sweep> sweep = StripeWebhookProcessor::Sweep{};
+        try {
+            sweep = processor_.act_on_received([this] {
+                std::lock_guard lock(mutex_);
+                return !stopping_;
+            });
+        } catch (const std::exception& bug) {  // said, and the events stay received
+            sweep = fail(Error::internal(bug.what()));
+        }
         if (!sweep) {
             report_("Stripe events not acted on: " + sweep.error().describe());
             continue;
         }
+        acted_since_trim = acted_since_trim || sweep->acted > 0;
         for (const std::string& why : sweep->deferred)
             report_(why);
     }
