@@ -90,12 +90,12 @@ Result<std::unique_ptr<SqliteStripeWebhookLedger>> SqliteStripeWebhookLedger::op
 // Most of the ledger's writes do not wait for the disk: a webhook once made four fsyncs in a row
 // (claim, enqueue, finish, audit), ~226 webhooks/s on the shared disk (docs/benchmarks.md). They
 // need not: they become durable with the sync that follows each batch, and what a 200 to Stripe
-// stands on is made durable by the one write that waits for the disk, the event's store with its
-// audit row (store_event_and_record); that sync covers everything committed before it, the
-// subscription's order and the email's enqueue included. An event lost in a power cut is
-// processed again by Stripe's next delivery of it, and the outbox's key stripe:<event id> keeps
-// that from queueing a second email. An event kept for its unknown customer also waits for the
-// disk when its claim is finished (finish_await).
+// stands on is made durable by the one write that waits for the disk, the event's store (as
+// received) with its audit row (store_event_and_record). What acting on it writes later (the
+// subscription's order, the email's enqueue, finish_received) is lost in a power cut only with
+// the syncs still to come, and the event is then still received and acted on again; the outbox's
+// key stripe:<event id> keeps that from queueing a second email. An event kept for its unknown
+// customer waits for the disk when a claim on it is finished (finish_await).
 Result<void> SqliteStripeWebhookLedger::write(const Work& work, Await await) {
     return writer_->commits.run(work, await);
 }

@@ -1,13 +1,13 @@
 // The StripeWebhookLedger in the outbox's SQLite file (tables stripe_webhook_requests,
-// stripe_events, stripe_subscriptions: migration 3 in outbox/sqlite/migrations.cpp). Writes go
-// through the file's shared writer (outbox/sqlite/shared_writer.h), in the same transactions as
+// stripe_events, stripe_subscriptions: migrations 3 and 5 in outbox/sqlite/migrations.cpp). Writes
+// go through the file's shared writer (outbox/sqlite/shared_writer.h), in the same transactions as
 // the outbox's enqueues; reads use a connection of their own. Storing an event is one INSERT ...
 // ON CONFLICT and the subscription step one read-and-write unit in the writer's IMMEDIATE
 // transaction, so they hold across processes sharing the file too. Errors carry SQLite's message.
 // Writes wait for their commit, not for the disk (why: write() in the .cpp): they become durable
 // with the sync that follows each batch. An event's store with its audit row waits for the disk,
-// and so does the finish of an event kept for an unknown customer. A power cut (not a crash) can
-// lose the audit rows of the last refused requests.
+// and so does the finish of a claim on an event kept for an unknown customer. A power cut (not a
+// crash) can lose the audit rows of the last refused requests.
 #pragma once
 
 #include <filesystem>
