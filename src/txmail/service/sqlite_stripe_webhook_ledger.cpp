@@ -267,10 +267,11 @@ Result<std::int64_t> SqliteStripeWebhookLedger::count_received() {
         "WHERE status = 'received'");
     if (!query)
         return fail(query.error());
-    auto row = query->step();
-    if (!row)
-        return fail(row.error());
-    return query->integer(0);
+    auto count = outbox::sqlite::first_row<std::int64_t>(
+        *query, [](const Statement& row) { return row.integer(0); });
+    if (!count)
+        return fail(count.error());
+    return count->value_or(0);
 }
 
 Result<bool> SqliteStripeWebhookLedger::update_received(outbox::sqlite::Connection& connection,
