@@ -76,6 +76,27 @@ outbox::sqlite::GroupCommit::Await finish_await(const StripeEventRecord& record)
                : outbox::sqlite::GroupCommit::Await::committed;
 }
 
+// One write on the writer's thread whose value reaches `done` once it is committed as `await`
+// says, or its error: the shape of every async write here.
+template <class T>
+void submit_for(outbox::sqlite::GroupCommit& commits, outbox::sqlite::GroupCommit::Await await,
+                std::function<Result<T>(outbox::sqlite::Connection&)> work,
+                std::function<void(Result<T>)> done) {
+    auto value = std::make_shared<T>();
+    commits.submit(
+        [value, work = std::move(work)](outbox::sqlite::Connection& connection) -> Result<void> {
+            auto made = work(connection);
+            if (!made)
+                return fail(made.error());
+            *value = std::move(*made);
+            return {};
+        },
+        await,
+        [value, done = std::move(done)](Result<void> written) {
+            done(written ? Result<T>(std::move(*value)) : fail(written.error()));
+        });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteStripeWebhookLedger>> SqliteStripeWebhookLedger::open(
@@ -158,23 +179,12 @@ Result<std::int64_t> SqliteStripeWebhookLedger::record_request(const WebhookRequ
 }
 
 void SqliteStripeWebhookLedger::record_request_async(WebhookRequest request, RecordDone done) {
-    struct Job {
-        WebhookRequest request;
-        std::int64_t id = 0;
-    };
-    auto job = std::make_shared<Job>(Job{std::move(request)});
-    writer_->commits.submit(
-        [job](outbox::sqlite::Connection& connection) -> Result<void> {
-            auto inserted = insert_request(connection, job->request);
-            if (!inserted)
-                return fail(inserted.error());
-            job->id = *inserted;
-            return {};
+    submit_for<std::int64_t>(
+        writer_->commits, Await::committed,
+        [request = std::move(request)](outbox::sqlite::Connection& connection) {
+            return insert_request(connection, request);
         },
-        Await::committed,
-        [job, done = std::move(done)](Result<void> written) {
-            done(written ? Result<std::int64_t>(job->id) : fail(written.error()));
-        });
+        std::move(done));
 }
 
 Result<std::vector<WebhookRequest>> SqliteStripeWebhookLedger::requests(
@@ -206,39 +216,30 @@ void SqliteStripeWebhookLedger::store_event_and_record_async(StripeEventRecord r
                                                              WebhookRequest request,
                                                              WebhookClock::time_point stale_before,
                                                              StoreDone done) {
-    struct Job {
-        StripeEventRecord record;
-        WebhookRequest request;
-        WebhookClock::time_point stale_before;
-        RecordedRequest recorded;
-    };
-    auto job = std::make_shared<Job>(Job{std::move(record), std::move(request), stale_before, {}});
-    writer_->commits.submit(
-        [job](outbox::sqlite::Connection& connection) -> Result<void> {
-            auto stored = store_event(connection, job->record, job->stale_before);
+    submit_for<RecordedRequest>(
+        writer_->commits, Await::durable,
+        [record = std::move(record), request = std::move(request),
+         stale_before](outbox::sqlite::Connection& connection) -> Result<RecordedRequest> {
+            auto stored = store_event(connection, record, stale_before);
             if (!stored)
                 return fail(stored.error());
-            job->recorded.event_stored = *stored;
             Result<std::int64_t> inserted = 0;
             if (*stored) {
-                inserted = insert_request(connection, job->request);
+                inserted = insert_request(connection, request);
             } else {
-                auto first = load_event(connection, job->record.event_id);
+                auto first = load_event(connection, record.event_id);
                 if (!first)
                     return fail(first.error());
+                WebhookRequest duplicate = request;
                 if (*first)
-                    mark_duplicate(job->request, **first);
-                inserted = insert_request(connection, job->request);
+                    mark_duplicate(duplicate, **first);
+                inserted = insert_request(connection, duplicate);
             }
             if (!inserted)
                 return fail(inserted.error());
-            job->recorded.id = *inserted;
-            return {};
+            return RecordedRequest{*inserted, *stored};
         },
-        Await::durable,
-        [job, done = std::move(done)](Result<void> written) {
-            done(written ? Result<RecordedRequest>(job->recorded) : fail(written.error()));
-        });
+        std::move(done));
 }
 
 // Oldest first is rowid order: the partial index stripe_events_received (migration 5) holds
@@ -323,27 +324,13 @@ void SqliteStripeWebhookLedger::finish_received_async(StripeEventRecord record,
                                                       std::int64_t request_id,
                                                       std::string request_outcome,
                                                       FinishDone done) {
-    struct Job {
-        StripeEventRecord record;
-        std::int64_t request_id;
-        std::string request_outcome;
-        bool finished = false;
-    };
-    auto job =
-        std::make_shared<Job>(Job{std::move(record), request_id, std::move(request_outcome)});
-    writer_->commits.submit(
-        [job](outbox::sqlite::Connection& connection) -> Result<void> {
-            auto finished =
-                update_received(connection, job->record, job->request_id, job->request_outcome);
-            if (!finished)
-                return fail(finished.error());
-            job->finished = *finished;
-            return {};
+    submit_for<bool>(
+        writer_->commits, Await::committed,
+        [record = std::move(record), request_id,
+         request_outcome = std::move(request_outcome)](outbox::sqlite::Connection& connection) {
+            return update_received(connection, record, request_id, request_outcome);
         },
-        Await::committed,
-        [job, done = std::move(done)](Result<void> written) {
-            done(written ? Result<bool>(job->finished) : fail(written.error()));
-        });
+        std::move(done));
 }
 
 Result<bool> SqliteStripeWebhookLedger::claim_pending(const std::string& event_id,
