@@ -4,7 +4,6 @@
 #include <condition_variable>
 #include <iterator>
 #include <mutex>
-#include <set>
 
 #include "txmail/stripe/signature.h"
 #include "txmail/util/iso8601.h"
@@ -159,19 +158,19 @@ class StripeWebhookProcessor::Batch {
   public:
     explicit Batch(std::size_t size) : left_(size) {}
 
-    void finished(const std::string& event_id, const Result<bool>& written) {
+    // `acted`: what was written is an outcome, not a deferral.
+    void finished(const std::string& event_id, const Result<bool>& written, bool acted) {
         std::lock_guard lock(mutex_);
         if (!written)
             sweep_.deferred.push_back("event " + event_id + ": its outcome was not written: " +
                                       written.error().describe());
-        else if (*written && !deferring_.contains(event_id))
+        else if (*written && acted)
             ++sweep_.acted;
         if (--left_ == 0)
             all_done_.notify_all();
     }
-    void deferring(const std::string& event_id, std::string why) {
+    void deferring(std::string why) {
         std::lock_guard lock(mutex_);
-        deferring_.insert(event_id);
         sweep_.deferred.push_back(std::move(why));
     }
     Sweep wait() {
@@ -184,7 +183,6 @@ class StripeWebhookProcessor::Batch {
     std::mutex mutex_;
     std::condition_variable all_done_;
     std::size_t left_;
-    std::set<std::string> deferring_;
     Sweep sweep_;
 };
 
@@ -227,7 +225,7 @@ void StripeWebhookProcessor::act_on(const ReceivedEvent& received,
         auto written = ledger_.finish_received(acted->record, received.request_id, acted->outcome);
         if (written && *written)
             recheck_pending(acted->record);
-        return batch->finished(received.event_id, written);
+        return batch->finished(received.event_id, written, true);
     }
     auto shared = std::make_shared<Acted>(std::move(*acted));
     notifier_.notify_async(*shared->email, outbox::Store::Wait::committed,
@@ -243,9 +241,11 @@ void StripeWebhookProcessor::act_on(const ReceivedEvent& received,
 void StripeWebhookProcessor::finish(StripeEventRecord record, std::int64_t request_id,
                                     std::string outcome, const std::shared_ptr<Batch>& batch) {
     const std::string event_id = record.event_id;
-    ledger_.finish_received_async(
-        std::move(record), request_id, std::move(outcome),
-        [batch, event_id](Result<bool> written) { batch->finished(event_id, written); });
+    const bool acted = outcome != stripe_event_status::received;  // else a deferral
+    ledger_.finish_received_async(std::move(record), request_id, std::move(outcome),
+                                  [batch, event_id, acted](Result<bool> written) {
+                                      batch->finished(event_id, written, acted);
+                                  });
 }
 
 // The event stays received, with the time to try again and why, in the ledger and the audit.
@@ -256,7 +256,7 @@ void StripeWebhookProcessor::defer(const ReceivedEvent& received, const Error& w
     record.claimed_at = options_.clock() + options_.retry_after;
     record.result = "not acted on yet: " + why.describe() + "; tried again at " +
                     format_iso8601_utc(record.claimed_at);
-    batch->deferring(received.event_id, "event " + received.event_id + ": " + record.result);
+    batch->deferring("event " + received.event_id + ": " + record.result);
     finish(std::move(record), received.request_id, std::string(stripe_event_status::received),
            batch);
 }
