@@ -10,13 +10,17 @@
 # a fixed rate (bench_http_rate, an open loop) for SECONDS_PER_RUN; after each run the script
 # waits until the server has delivered what it queued, so the figure covers the whole work of a
 # request, its email's delivery included. CPU is utime + stime of the process, from
-# /proc/<pid>/stat. Prints every run and, per build and trigger, the median in µs per request.
+# /proc/<pid>/stat. Prints every run and, per build and trigger, the median in µs per request,
+# the bytes the process had written to disk per request (write_bytes of /proc/<pid>/io: the WAL,
+# its checkpoints and the mail log; far steadier than time on a shared disk), and the medians of each run's p50 and p99 latency (bench_http_rate's, counted from when each
+# request was due): at a rate near the aim's (WEBHOOK_RATE=4600) this compares two builds'
+# answers under the load issue 7 names, each starting from an empty outbox.
 #
 # Usage: bench/compare-http-cpu.sh BUILD_A BUILD_B   (directories holding txmail; the first
 #   bench/bench_http_rate found in them is used)
 # Environment: ROUNDS (3), SECONDS_PER_RUN (6), USER_RATE (4000), WEBHOOK_RATE (2500): requests
-#   per second, below what either build answers at most; DATABASE_DIR (a temporary directory on
-#   disk).
+#   per second, below what either build answers at most; TRIGGERS ("user-registered webhook"):
+#   which to run; DATABASE_DIR (a temporary directory on disk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -ne 2 ]; then
@@ -27,6 +31,7 @@ ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-6}
 USER_RATE=${USER_RATE:-4000}
 WEBHOOK_RATE=${WEBHOOK_RATE:-2500}
+TRIGGERS=${TRIGGERS:-user-registered webhook}
 builds=("$1" "$2")
 for build in "${builds[@]}"; do
     [ -x "$build/txmail" ] || { echo "missing $build/txmail" >&2; exit 1; }
@@ -51,11 +56,12 @@ for i in 0 1; do
 done
 echo "{\"user_id\":\"${user%%,*}\"}" > "$work/user-registered.txt"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+disk_bytes() { awk '/^write_bytes:/ {print $2}' "/proc/$1/io"; }
 ticks_per_second=$(getconf CLK_TCK)
 
 results=$work/results.txt
 for round in $(seq "$ROUNDS"); do
-    for trigger in user-registered webhook; do
+    for trigger in $TRIGGERS; do
         if [ "$trigger" = webhook ]; then
             path=/webhooks/stripe rate=$WEBHOOK_RATE options=(--header Stripe-Signature)
             requests=$work/events.txt
@@ -79,14 +85,15 @@ for round in $(seq "$ROUNDS"); do
             else
                 part=$requests
             fi
-            before=$(cpu_ticks "${server_pids[$i]}")
+            before=$(cpu_ticks "${server_pids[$i]}") written=$(disk_bytes "${server_pids[$i]}")
             "$rate_tool" --url "${urls[$i]}$path" --rate "$rate" --seconds "$SECONDS_PER_RUN" \
                 --file "$part" "${options[@]}" > "$work/rate.out"
             until [ "$(undelivered "${urls[$i]}")" = 0 ]; do sleep 0.2; done
             after=$(cpu_ticks "${server_pids[$i]}")
-            answered=$(grep -o 'requests=[0-9]*' "$work/rate.out" | cut -d= -f2)
-            line="build=$((i + 1)):${builds[$i]} trigger=$trigger requests=$answered cpu_s=$(
-                awk -v t=$((after - before)) -v hz="$ticks_per_second" 'BEGIN {print t / hz}')"
+            written=$(($(disk_bytes "${server_pids[$i]}") - written))
+            cpu=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" 'BEGIN {print t / hz}')
+            line="build=$((i + 1)):${builds[$i]} trigger=$trigger cpu_s=$cpu disk_bytes=$written"
+            line+=" $(sed -n 's/^RESULT //p' "$work/rate.out")"
             echo "round $round/$ROUNDS: $line" >&2
             echo "$line" >> "$results"
         done
@@ -99,17 +106,26 @@ path, rounds, seconds, user_rate, webhook_rate = sys.argv[1:]
 runs = collections.defaultdict(list)
 for line in open(path):
     fields = dict(item.split("=", 1) for item in line.split())
-    runs[(fields["trigger"], fields["build"])].append(
-        float(fields["cpu_s"]) * 1e6 / int(fields["requests"]))
-print(f"txmail's CPU time (utime + stime) per request, delivery included: {rounds} interleaved "
-      f"rounds of {seconds} s at a fixed rate (user-registered {user_rate}/s, webhook "
-      f"{webhook_rate}/s), medians")
+    runs[(fields["trigger"], fields["build"])].append(fields)
+print(f"txmail's CPU time (utime + stime) per request, delivery included, and the answers' "
+      f"latency: {rounds} interleaved rounds of {seconds} s at a fixed rate (user-registered "
+      f"{user_rate}/s, webhook {webhook_rate}/s), medians")
 for trigger in ("user-registered", "webhook"):
     builds = sorted(b for (t, b) in runs if t == trigger)
-    medians = {b: statistics.median(runs[(trigger, b)]) for b in builds}
+    if not builds:
+        continue
+    cpu = {b: [float(f["cpu_s"]) * 1e6 / int(f["requests"]) for f in runs[(trigger, b)]]
+           for b in builds}
+    disk = {b: [int(f["disk_bytes"]) / 1024 / int(f["requests"]) for f in runs[(trigger, b)]]
+            for b in builds}
     for b in builds:
-        print(f"  {trigger:16} {b:28} {medians[b]:7.0f} µs   runs "
-              f"{[round(x) for x in runs[(trigger, b)]]}")
+        p50 = [int(f["p50_us"]) / 1000 for f in runs[(trigger, b)]]
+        p99 = [int(f["p99_us"]) / 1000 for f in runs[(trigger, b)]]
+        unanswered = sum(int(f["unanswered"]) for f in runs[(trigger, b)])
+        print(f"  {trigger:16} {b:28} {statistics.median(cpu[b]):7.0f} µs   runs "
+              f"{[round(x) for x in cpu[b]]}; {statistics.median(disk[b]):.1f} KiB written; p50 {statistics.median(p50):.1f} ms, "
+              f"p99 {statistics.median(p99):.1f} ms (runs {[round(x, 1) for x in p99]}); "
+              f"unanswered {unanswered}")
     a, b = builds
-    print(f"  {trigger:16} {b} / {a}: {medians[b] / medians[a]:.3f}")
+    print(f"  {trigger:16} {b} / {a}: CPU {statistics.median(cpu[b]) / statistics.median(cpu[a]):.3f}")
 EOF

@@ -15,6 +15,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "txmail/util/thread_name.h"
+
 namespace txmail::http {
 namespace {
 
@@ -304,7 +306,10 @@ Result<void> Server::start() {
     }
     asio::co_spawn(s.acceptor.get_executor(), s.accept_loop(), asio::detached);
     for (unsigned i = 0; i < std::max(1u, s.options.io_threads); ++i) {
-        s.threads.emplace_back([&s] { s.io.run(); });
+        s.threads.emplace_back([&s, i] {
+            name_this_thread("http-io-" + std::to_string(i + 1));
+            s.io.run();
+        });
     }
     return {};
 }

@@ -9,6 +9,7 @@
 #include "txmail/microsoft365/diagnosis_text.h"
 #include "txmail/outbox/dispatch_log.h"
 #include "txmail/outbox/sender_failure.h"
+#include "txmail/util/thread_name.h"
 
 namespace txmail::outbox {
 
@@ -111,8 +112,11 @@ Result<void> Dispatcher::start(bool once) {
     stopping_.store(false);
     workers_ = std::move(workers);
     active_.store(static_cast<int>(workers_.size()));
-    for (auto& worker : workers_)
-        worker->thread = std::thread([this, &w = *worker] { run(w); });
+    for (std::size_t i = 0; i < workers_.size(); ++i)
+        workers_[i]->thread = std::thread([this, &w = *workers_[i], i] {
+            name_this_thread("dispatch-" + std::to_string(i + 1));
+            run(w);
+        });
     return {};
 }
 

@@ -4,6 +4,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "txmail/util/thread_name.h"
+
 namespace txmail::service {
 
 namespace {
@@ -21,7 +23,10 @@ void yield_to_the_answers() {
 }  // namespace
 
 void StripeEventWorker::start() {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        name_this_thread("stripe-worker");
+        run();
+    });
 }
 
 void StripeEventWorker::wake() {

@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "txmail/util/thread_name.h"
+
 namespace txmail::transport {
 namespace {
 
@@ -15,7 +17,10 @@ std::int64_t now_ticks() {
 }  // namespace
 
 IdleWatchdog::IdleWatchdog(std::chrono::milliseconds limit)
-    : limit_(limit), thread_([this] { run(); }) {}
+    : limit_(limit), thread_([this] {
+          name_this_thread("idle-watchdog");
+          run();
+      }) {}
 
 IdleWatchdog::~IdleWatchdog() {
     {

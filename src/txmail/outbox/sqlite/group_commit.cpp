@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "txmail/util/thread_name.h"
+
 namespace txmail::outbox::sqlite {
 
 namespace {
@@ -21,8 +23,14 @@ Result<void> run_statement(Connection& connection, std::string_view sql) {
 GroupCommit::GroupCommit(Connection& connection, Options options)
     : connection_(connection), wal_(connection.wal_path()), options_(options) {
     options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
-    writer_ = std::thread([this] { write_loop(); });
-    syncer_ = std::thread([this] { sync_loop(); });
+    writer_ = std::thread([this] {
+        name_this_thread("sqlite-writer");
+        write_loop();
+    });
+    syncer_ = std::thread([this] {
+        name_this_thread("sqlite-syncer");
+        sync_loop();
+    });
 }
 
 GroupCommit::~GroupCommit() {
