@@ -28,7 +28,6 @@
 #include "txmail/service/stripe_webhook_ledger.h"
 #include "txmail/service/stripe_webhook_processor.h"
 #include "txmail/transport/backend.h"
-#include "txmail/util/heap_trim.h"
 #include "txmail/util/loopback.h"
 
 namespace txmail::cli {
@@ -64,8 +63,7 @@ int serve(Context& context) {
         require(service::stripe_webhook_options(settings), exit_usage);
 
     const ShutdownSignals signals;  // before any worker or I/O thread exists
-    keep_freed_heap_for_reuse();
-    http::ServiceMetrics metrics;  // outlives the dispatcher and the server that feed it
+    http::ServiceMetrics metrics;   // outlives the dispatcher and the server that feed it
     // Events first: one acted on between the two reads has its message queued already, so a
     // scrape never shows both at zero while there is work (bench/http_common.sh waits on that).
     metrics.track_stripe_events(**stripe_ledger);
