@@ -12,9 +12,10 @@
 # request, its email's delivery included. CPU is utime + stime of the process, from
 # /proc/<pid>/stat. Prints every run and, per build and trigger, the median in µs per request,
 # the bytes the process had written to disk per request (write_bytes of /proc/<pid>/io: the WAL,
-# its checkpoints and the mail log; far steadier than time on a shared disk), and the medians of each run's p50 and p99 latency (bench_http_rate's, counted from when each
-# request was due): at a rate near the aim's (WEBHOOK_RATE=4600) this compares two builds'
-# answers under the load issue 7 names, each starting from an empty outbox.
+# its checkpoints and the mail log; far steadier than time on a shared disk), and the medians of
+# each run's p50 and p99 latency (bench_http_rate's, counted from when each request was due): at
+# a rate near the aim's (WEBHOOK_RATE=4600) this compares two builds' answers under the load
+# issue 7 names, each starting from an empty outbox.
 #
 # Usage: bench/compare-http-cpu.sh BUILD_A BUILD_B   (directories holding txmail; the first
 #   bench/bench_http_rate found in them is used)
@@ -123,9 +124,10 @@ for trigger in ("user-registered", "webhook"):
         p99 = [int(f["p99_us"]) / 1000 for f in runs[(trigger, b)]]
         unanswered = sum(int(f["unanswered"]) for f in runs[(trigger, b)])
         print(f"  {trigger:16} {b:28} {statistics.median(cpu[b]):7.0f} µs   runs "
-              f"{[round(x) for x in cpu[b]]}; {statistics.median(disk[b]):.1f} KiB written; p50 {statistics.median(p50):.1f} ms, "
-              f"p99 {statistics.median(p99):.1f} ms (runs {[round(x, 1) for x in p99]}); "
-              f"unanswered {unanswered}")
+              f"{[round(x) for x in cpu[b]]}; {statistics.median(disk[b]):.1f} KiB written; "
+              f"p50 {statistics.median(p50):.1f} ms, p99 {statistics.median(p99):.1f} ms "
+              f"(runs {[round(x, 1) for x in p99]}); unanswered {unanswered}")
     a, b = builds
-    print(f"  {trigger:16} {b} / {a}: CPU {statistics.median(cpu[b]) / statistics.median(cpu[a]):.3f}")
+    ratio = statistics.median(cpu[b]) / statistics.median(cpu[a])
+    print(f"  {trigger:16} {b} / {a}: CPU {ratio:.3f}")
 EOF
