@@ -6,6 +6,7 @@
 
 #include <array>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -19,24 +20,24 @@ std::string current_thread_name() {
     return name.data();
 }
 
+// The name a new thread reads back after naming itself `name`.
+std::string name_read_back_by_a_thread_named(std::string_view name) {
+    std::string read_back;
+    std::thread([&] {
+        name_this_thread(name);
+        read_back = current_thread_name();
+    }).join();
+    return read_back;
+}
+
 TEST(ThreadName, NamesTheCallingThreadOnly) {
     const std::string before = current_thread_name();
-    std::string named;
-    std::thread([&] {
-        name_this_thread("sqlite-writer");
-        named = current_thread_name();
-    }).join();
-    EXPECT_EQ(named, "sqlite-writer");
+    EXPECT_EQ(name_read_back_by_a_thread_named("sqlite-writer"), "sqlite-writer");
     EXPECT_EQ(current_thread_name(), before);
 }
 
 TEST(ThreadName, ALongNameIsCutToWhatLinuxKeeps) {
-    std::string named;
-    std::thread([&] {
-        name_this_thread("dispatch-worker-number-12");
-        named = current_thread_name();
-    }).join();
-    EXPECT_EQ(named, "dispatch-worker");
+    EXPECT_EQ(name_read_back_by_a_thread_named("dispatch-worker-number-12"), "dispatch-worker");
 }
 
 }  // namespace
