@@ -1,5 +1,6 @@
-// name_this_thread (util/thread_name.h): the name the kernel keeps for the calling thread, cut
-// to Linux's 15 bytes, and only that thread's.
+// name_this_thread and named_thread (util/thread_name.h): the name the kernel keeps for the
+// calling thread, cut to Linux's 15 bytes, and only that thread's; a named thread has its name
+// before its body runs.
 #include "txmail/util/thread_name.h"
 
 #include <pthread.h>
@@ -7,7 +8,6 @@
 #include <array>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -20,13 +20,10 @@ std::string current_thread_name() {
     return name.data();
 }
 
-// The name a new thread reads back after naming itself `name`.
+// The name a thread started by named_thread() reads back in its body.
 std::string name_read_back_by_a_thread_named(std::string_view name) {
     std::string read_back;
-    std::thread([&] {
-        name_this_thread(name);
-        read_back = current_thread_name();
-    }).join();
+    named_thread(std::string(name), [&read_back] { read_back = current_thread_name(); }).join();
     return read_back;
 }
 

@@ -306,10 +306,7 @@ Result<void> Server::start() {
     }
     asio::co_spawn(s.acceptor.get_executor(), s.accept_loop(), asio::detached);
     for (unsigned i = 0; i < std::max(1u, s.options.io_threads); ++i) {
-        s.threads.emplace_back([&s, i] {
-            name_this_thread("http-io-" + std::to_string(i + 1));
-            s.io.run();
-        });
+        s.threads.push_back(named_thread("http-io-" + std::to_string(i + 1), [&s] { s.io.run(); }));
     }
     return {};
 }

@@ -113,10 +113,8 @@ Result<void> Dispatcher::start(bool once) {
     workers_ = std::move(workers);
     active_.store(static_cast<int>(workers_.size()));
     for (std::size_t i = 0; i < workers_.size(); ++i)
-        workers_[i]->thread = std::thread([this, &w = *workers_[i], i] {
-            name_this_thread("dispatch-" + std::to_string(i + 1));
-            run(w);
-        });
+        workers_[i]->thread = named_thread("dispatch-" + std::to_string(i + 1),
+                                           [this, &w = *workers_[i]] { run(w); });
     return {};
 }
 

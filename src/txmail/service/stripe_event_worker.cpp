@@ -23,10 +23,7 @@ void yield_to_the_answers() {
 }  // namespace
 
 void StripeEventWorker::start() {
-    thread_ = std::thread([this] {
-        name_this_thread("stripe-worker");
-        run();
-    });
+    thread_ = named_thread("stripe-worker", [this] { run(); });
 }
 
 void StripeEventWorker::wake() {

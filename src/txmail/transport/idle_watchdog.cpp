@@ -17,10 +17,7 @@ std::int64_t now_ticks() {
 }  // namespace
 
 IdleWatchdog::IdleWatchdog(std::chrono::milliseconds limit)
-    : limit_(limit), thread_([this] {
-          name_this_thread("idle-watchdog");
-          run();
-      }) {}
+    : limit_(limit), thread_(named_thread("idle-watchdog", [this] { run(); })) {}
 
 IdleWatchdog::~IdleWatchdog() {
     {

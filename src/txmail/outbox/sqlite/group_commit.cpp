@@ -23,14 +23,8 @@ Result<void> run_statement(Connection& connection, std::string_view sql) {
 GroupCommit::GroupCommit(Connection& connection, Options options)
     : connection_(connection), wal_(connection.wal_path()), options_(options) {
     options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
-    writer_ = std::thread([this] {
-        name_this_thread("sqlite-writer");
-        write_loop();
-    });
-    syncer_ = std::thread([this] {
-        name_this_thread("sqlite-syncer");
-        sync_loop();
-    });
+    writer_ = named_thread("sqlite-writer", [this] { write_loop(); });
+    syncer_ = named_thread("sqlite-syncer", [this] { sync_loop(); });
 }
 
 GroupCommit::~GroupCommit() {
