@@ -11,10 +11,13 @@
 //
 // Usage: bench_http_rate --url http://127.0.0.1:PORT/PATH --rate R --seconds S --file F
 //                        [--connections C] [--header NAME] [--auth TOKEN]
-// F holds one request body per line, or with --header "VALUE<TAB>BODY" (VALUE is sent in NAME,
+//        bench_http_rate --url http://127.0.0.1:PORT/healthz --rate R --seconds S --method GET
+// F holds one POST body per line, or with --header "VALUE<TAB>BODY" (VALUE is sent in NAME,
 // e.g. Stripe-Signature); lines are sent in order and `wraps` counts how often the file started
-// again. Prints one line: RESULT requests= duration_us= rate= p50_us= p99_us= p999_us= max_us=
-// status_errors= socket_errors= unanswered= late= wraps= (late: sent more than 1 ms after due).
+// again. --method GET sends bodiless GETs instead: the same loop on a request that does nothing
+// (run-http.sh's floor: what the machine, this client and the HTTP layer alone cost at R). Prints
+// one line: RESULT requests= duration_us= rate= p50_us= p99_us= p999_us= max_us= status_errors=
+// socket_errors= unanswered= late= wraps= (late: sent more than 1 ms after due).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -44,6 +47,7 @@ struct Options {
     double seconds = 10;
     int connections = 64;
     std::string file, header, auth;
+    bool get = false;  // --method GET: bodiless GETs, no --file
 };
 
 struct Line {
@@ -68,7 +72,11 @@ std::optional<Options> parse(int argc, char** argv) {
     Options options;
     const std::string url = given["--url"];
     const std::string scheme = "http://";
-    if (!url.starts_with(scheme) || given["--rate"].empty() || given["--file"].empty())
+    options.get = given["--method"] == "GET";
+    if (!given["--method"].empty() && !options.get && given["--method"] != "POST")
+        return std::nullopt;
+    if (!url.starts_with(scheme) || given["--rate"].empty() ||
+        given["--file"].empty() != options.get)
         return std::nullopt;
     const auto slash = url.find('/', scheme.size());
     const std::string authority = url.substr(scheme.size(), slash - scheme.size());
@@ -88,6 +96,8 @@ std::optional<Options> parse(int argc, char** argv) {
 }
 
 std::vector<Line> read_lines(const Options& options) {
+    if (options.get)
+        return {Line{}};
     std::vector<Line> lines;
     std::ifstream in(options.file);
     for (std::string text; std::getline(in, text);) {
@@ -186,16 +196,20 @@ class Load {
             ++in_flight_;
             if (Clock::now() - due.at > std::chrono::milliseconds(1))
                 ++tally_.late;
-            http::request<http::string_body> request{http::verb::post, options_.target, 11};
+            http::request<http::string_body> request{
+                options_.get ? http::verb::get : http::verb::post, options_.target, 11};
             request.set(http::field::host, options_.host);
-            request.set(http::field::content_type, "application/json");
+            if (!options_.get)
+                request.set(http::field::content_type, "application/json");
             if (!options_.auth.empty())
                 request.set(http::field::authorization, "Bearer " + options_.auth);
             const Line& line = lines_[due.line];
             if (!options_.header.empty())
                 request.set(options_.header, line.value);
-            request.body() = line.body;
-            request.prepare_payload();
+            if (!options_.get) {
+                request.body() = line.body;
+                request.prepare_payload();
+            }
             co_await http::async_write(connection->socket, request,
                                        asio::redirect_error(asio::use_awaitable, error));
             http::response<http::string_body> response;
@@ -247,7 +261,9 @@ int main(int argc, char** argv) {
     const auto options = parse(argc, argv);
     if (!options) {
         std::cerr << "usage: bench_http_rate --url http://HOST:PORT/PATH --rate R --file F "
-                     "[--seconds S] [--connections C] [--header NAME] [--auth TOKEN]\n";
+                     "[--seconds S] [--connections C] [--header NAME] [--auth TOKEN]\n"
+                     "       bench_http_rate --url http://HOST:PORT/PATH --rate R --method GET "
+                     "[--seconds S] [--connections C] [--auth TOKEN]\n";
         return 2;
     }
     auto lines = read_lines(*options);

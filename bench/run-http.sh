@@ -196,6 +196,10 @@ done
 # Latency at the rate the aim names: txmail alone, open loop (bench_http_rate: each request due at
 # a fixed time, its latency counted from then), at AIM_RATIO x the median req/s RATE_PEER answered
 # above. wrk's closed loop cannot show it: its latency at saturation is CONNECTIONS / req/s.
+# Each run is followed by its floor: the same load, rate and client on GET /healthz, which txmail
+# answers without a handler's work or a commit. Its p99 is what this machine, the client and the
+# HTTP layer alone cost at that rate, so a p99 above the aim can be read as the code's or the
+# machine's (on a shared two-core host it moved from 1 to 11 ms between runs minutes apart).
 for trigger in "${triggers[@]}"; do
     rate=$(/usr/bin/python3 -c '
 import statistics, sys
@@ -221,6 +225,11 @@ print(round(statistics.median(rates) * float(ratio)))' "$results" "$RATE_PEER" "
         line="rate $trigger peer=$RATE_PEER $(sed -n 's/^RESULT //p' "$work/rate.out")"
         echo "fixed rate $round/$RATE_ROUNDS: $line" >&2
         echo "$line" >> "$results"
+        "$rate_tool" --url "$txmail_url/healthz" --rate "$rate" --seconds "$SECONDS_PER_RUN" \
+            --connections "$RATE_CONNECTIONS" --method GET > "$work/rate.out"
+        line="floor $trigger $(sed -n 's/^RESULT //p' "$work/rate.out")"
+        echo "floor $round/$RATE_ROUNDS: $line" >&2
+        echo "$line" >> "$results"
     done
 done
 echo "load after: $(uptime)" >&2
@@ -245,7 +254,7 @@ for line in open(path):
     if words[0] == "sink":
         sink = {k: int(v) for k, v in fields.items()}
         continue
-    if words[0] == "rate":  # the fixed-rate phase, below
+    if words[0] in ("rate", "floor"):  # the fixed-rate phase, below
         continue
     runs.setdefault((words[0], words[1]), []).append({k: int(v) for k, v in fields.items()})
 
@@ -299,12 +308,12 @@ for trigger in ("user-registered", "webhook"):
           f"{p99['txmail']:.1f} ms (aim < 10 ms), django-send-tls {p99['django-send-tls']:.1f} ms")
 
 # Open loop at the aim's rate: latency counted from when each request was due.
-rates = {}
+rates, floors = {}, {}
 for line in open(path):
     words = line.split()
-    if words[0] == "rate":
+    if words[0] in ("rate", "floor"):
         fields = dict(w.split("=") for w in words[2:])
-        rates.setdefault(words[1], []).append(fields)
+        (rates if words[0] == "rate" else floors).setdefault(words[1], []).append(fields)
 for trigger, r in rates.items():
     med = lambda key: statistics.median(int(x[key]) for x in r)
     answered = [int(x["requests"]) / (int(x["duration_us"]) / 1e6) for x in r]
@@ -317,6 +326,14 @@ for trigger, r in rates.items():
           f"after due) {med('late'):.0f}; errors "
           f"{sum(int(x['status_errors']) + int(x['socket_errors']) + int(x['unanswered']) for x in r)}"
           f"; p99 per run [{', '.join(per_run_p99)}] ms")
+    f = floors.get(trigger, [])
+    if f:
+        floor = lambda key: statistics.median(int(x[key]) for x in f)
+        floor_p99 = [f"{int(x['p99_us']) / 1000:.1f}" for x in f]
+        print(f"  its floor, GET /healthz at the same rate after each run (no handler work, no "
+              f"commit): p50 {floor('p50_us') / 1000:.2f} ms, p99 {floor('p99_us') / 1000:.2f} ms, "
+              f"max {floor('max_us') / 1000:.1f} ms; p99 per run "
+              f"[{', '.join(floor_p99)}] ms")
 
 # What django-send-tls's SMTP server saw: every message over STARTTLS and AUTH LOGIN. Before the
 # runs each server answered one check per trigger; a run's last requests, in flight when wrk stops,
