@@ -25,6 +25,9 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
+// Room for a request's header and a typical body (a Stripe event is 2 - 10 KB) in one read.
+constexpr std::size_t read_buffer_bytes = 8 * 1024;
+
 // One accepted connection. Its stream runs on its own strand; `busy` is only touched there.
 struct Connection {
     explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
@@ -136,6 +139,10 @@ struct Server::State {
 
     asio::awaitable<void> session(std::shared_ptr<Connection> c) {
         beast::flat_buffer buffer;
+        // Beast reads as much as the buffer has room for, at least 512 bytes, and the parser
+        // empties it as it goes: from an empty buffer, a 6 KB Stripe event took 13 reads, and
+        // as many trips through the reactor. With this room, most requests take one.
+        buffer.reserve(read_buffer_bytes);
         beast::error_code ec;
         const std::string remote = c->stream.socket().remote_endpoint(ec).address().to_string();
         while (!stopping) {
