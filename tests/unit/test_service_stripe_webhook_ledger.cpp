@@ -111,6 +111,7 @@ TEST_P(StripeWebhookLedgerContract, AnEventIsStoredOnceWithItsRequest) {
     auto second = ledger->store_event_and_record(again, request_for("evt_1"), now + minutes(60));
     ASSERT_TRUE(second) << second.error().describe();
     EXPECT_FALSE(second->event_stored);  // a stored outcome is never taken over
+    EXPECT_FALSE(second->in_progress);
     EXPECT_EQ(ledger->find_event("evt_1").value().value().status, stripe_event_status::processed);
     auto recorded = ledger->requests({std::nullopt, std::string("evt_1"), 50}).value();
     ASSERT_EQ(recorded.size(), 2u);
@@ -172,8 +173,20 @@ TEST_P(StripeWebhookLedgerContract, AStaleClaimIsTakenOverAndAFreshOneIsNot) {
     EXPECT_EQ(claimed.status, stripe_event_status::processing);
     EXPECT_EQ(claimed.claimed_at, now);
 
-    EXPECT_FALSE(store(event("evt_1"), now + minutes(4)));  // still held
-    EXPECT_TRUE(store(event("evt_1"), now + minutes(6)));   // its holder died
+    // Still held: the delivery is recorded as in progress (the webhook answers 409), with none of
+    // what the event led to.
+    const auto held = ledger->store_event_and_record(event("evt_1"), request_for("evt_1"),
+                                                     now + minutes(4) - minutes(5));
+    ASSERT_TRUE(held) << held.error().describe();
+    EXPECT_FALSE(held->event_stored);
+    EXPECT_TRUE(held->in_progress);
+    const auto recorded = ledger->requests({std::nullopt, std::string("evt_1"), 50}).value();
+    ASSERT_EQ(recorded.size(), 2u);
+    EXPECT_EQ(recorded[0].outcome, "in_progress");
+    EXPECT_EQ(recorded[0].reason, "event evt_1 is being processed by another request; retry later");
+    EXPECT_TRUE(recorded[0].message_ids.empty());
+
+    EXPECT_TRUE(store(event("evt_1"), now + minutes(6)));  // its holder died
     EXPECT_EQ(ledger->find_event("evt_1").value().value().status, stripe_event_status::processed);
 }
 

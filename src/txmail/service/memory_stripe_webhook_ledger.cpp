@@ -44,9 +44,9 @@ Result<RecordedRequest> MemoryStripeWebhookLedger::store_event_and_record(
     }
     if (inserted)
         return RecordedRequest{insert_request(request), true};
-    WebhookRequest duplicate = request;
-    mark_duplicate(duplicate, it->second);
-    return RecordedRequest{insert_request(duplicate), false};
+    WebhookRequest redelivery = request;
+    const bool in_progress = mark_redelivery(redelivery, it->second);
+    return RecordedRequest{insert_request(redelivery), false, in_progress};
 }
 
 // Due first, then in the order they arrived, as SQLite's index (claimed_at, rowid) gives them.

@@ -224,20 +224,21 @@ void SqliteStripeWebhookLedger::store_event_and_record_async(StripeEventRecord r
             if (!stored)
                 return fail(stored.error());
             Result<std::int64_t> inserted = 0;
+            bool in_progress = false;
             if (*stored) {
                 inserted = insert_request(connection, request);
             } else {
                 auto first = load_event(connection, record.event_id);
                 if (!first)
                     return fail(first.error());
-                WebhookRequest duplicate = request;
+                WebhookRequest redelivery = request;
                 if (*first)
-                    mark_duplicate(duplicate, **first);
-                inserted = insert_request(connection, duplicate);
+                    in_progress = mark_redelivery(redelivery, **first);
+                inserted = insert_request(connection, redelivery);
             }
             if (!inserted)
                 return fail(inserted.error());
-            return RecordedRequest{*inserted, *stored};
+            return RecordedRequest{*inserted, *stored, in_progress};
         },
         std::move(done));
 }

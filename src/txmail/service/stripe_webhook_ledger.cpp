@@ -6,10 +6,21 @@
 
 namespace txmail::service {
 
-void mark_duplicate(WebhookRequest& request, const StripeEventRecord& first) {
+bool mark_redelivery(WebhookRequest& request, const StripeEventRecord& first) {
+    if (first.status == stripe_event_status::processing) {
+        request.outcome = "in_progress";
+        request.reason = in_progress_reason(first.event_id);
+        request.message_ids.clear();
+        return true;
+    }
     request.outcome = "duplicate";
     request.reason = "event already received: " + first.status;
     request.message_ids = first.message_ids;
+    return false;
+}
+
+std::string in_progress_reason(const std::string& event_id) {
+    return "event " + event_id + " is being processed by another request; retry later";
 }
 
 bool is_stale_claim(const StripeEventRecord& stored, WebhookClock::time_point stale_before) {

@@ -94,11 +94,17 @@ struct ReceivedEvent {
 
 struct RecordedRequest {
     std::int64_t id = 0;        // the request's, as record_request() returns it
-    bool event_stored = false;  // false: a concurrent delivery stored the event first
+    bool event_stored = false;  // false: the event was stored before (mark_redelivery)
+    bool in_progress = false;   // not stored, and a live claim holds it: 409, Stripe retries
 };
 
-// Marks an audit row as a redelivery of `first`: outcome duplicate, why, and what it led to.
-void mark_duplicate(WebhookRequest& request, const StripeEventRecord& first);
+// Marks an audit row as a redelivery of the stored event `first`, with why and what it led to:
+// in_progress while a live claim holds it (it is being delivered to its newly linked customer;
+// a 200 would end Stripe's retries, and the email would be lost if that delivery never
+// finished), else duplicate. Returns whether it is in progress.
+bool mark_redelivery(WebhookRequest& request, const StripeEventRecord& first);
+// What a delivery of `event_id` is told while a claim holds the event.
+std::string in_progress_reason(const std::string& event_id);
 // A stored event that a new delivery may take over: claimed, and its holder gone quiet since
 // before `stale_before` (it died between claim_pending and finish_event).
 bool is_stale_claim(const StripeEventRecord& stored, WebhookClock::time_point stale_before);
@@ -126,8 +132,8 @@ class StripeWebhookLedger {
     // transaction, so neither is written without the other. It returns once that is on disk:
     // it is what a 200 to Stripe stands on. The event is
     // stored when its id is new, or held by a claim from before `stale_before` (taken over);
-    // otherwise a concurrent delivery stored it first, and the request is recorded as a
-    // duplicate of it (mark_duplicate) with event_stored false.
+    // otherwise it was stored before, and the request is recorded as a redelivery of it
+    // (mark_redelivery) with event_stored false.
     virtual Result<RecordedRequest> store_event_and_record(
         const StripeEventRecord& record, const WebhookRequest& request,
         WebhookClock::time_point stale_before) = 0;

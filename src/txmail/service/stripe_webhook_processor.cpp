@@ -67,7 +67,7 @@ void StripeWebhookProcessor::receive_async(const StripeWebhookInput& input, Answ
     delivery->done = std::move(done);
     const auto stale_before = audit.received_at - options_.claim_timeout;
     std::optional<StripeEventRecord> to_store;
-    auto answer = accept(input, audit, stale_before, to_store);
+    auto answer = accept(input, audit, to_store);
     if (!answer || !to_store)
         return record_and_answer(delivery, std::move(answer));
     delivery->answer = std::move(*answer);
@@ -76,9 +76,15 @@ void StripeWebhookProcessor::receive_async(const StripeWebhookInput& input, Answ
         [this, delivery](Result<RecordedRequest> written) {
             if (!written)  // nothing stored: Stripe's retry brings it again
                 return record_and_answer(delivery, fail(written.error()));
-            if (!written->event_stored)  // a concurrent delivery stored it first
-                return delivery->done(
-                    StripeWebhookAnswer{200, "duplicate", delivery->answer.event_id});
+            const std::string& event_id = delivery->answer.event_id;
+            if (written->in_progress) {
+                StripeWebhookAnswer busy =
+                    refused(409, "in_progress", in_progress_reason(event_id), "");
+                busy.event_id = event_id;
+                return delivery->done(std::move(busy));
+            }
+            if (!written->event_stored)  // stored before: a redelivery
+                return delivery->done(StripeWebhookAnswer{200, "duplicate", event_id});
             if (on_received_)
                 on_received_();
             delivery->done(std::move(delivery->answer));
@@ -103,7 +109,7 @@ void StripeWebhookProcessor::record_and_answer(const std::shared_ptr<Delivery>& 
 }
 
 Result<StripeWebhookAnswer> StripeWebhookProcessor::accept(
-    const StripeWebhookInput& input, WebhookRequest& audit, WebhookClock::time_point stale_before,
+    const StripeWebhookInput& input, WebhookRequest& audit,
     std::optional<StripeEventRecord>& to_store) {
     const auto refuse = [&](StripeWebhookAnswer answer) {
         audit.outcome = answer.outcome;
@@ -128,23 +134,10 @@ Result<StripeWebhookAnswer> StripeWebhookProcessor::accept(
     audit.valid = true;
     audit.event_id = event->id;
     audit.event_type = event->type;
-    auto first = ledger_.find_event(event->id);
-    if (!first)
-        return fail(first.error());
-    if (*first && !is_stale_claim(**first, stale_before)) {
-        // Being delivered to its newly linked customer (claim_pending): not a 200, which would
-        // end Stripe's retries and lose the email if that delivery never finishes. Stripe
-        // retries later and then sees the outcome.
-        if ((*first)->status == stripe_event_status::processing) {
-            StripeWebhookAnswer busy = refused(
-                409, "in_progress",
-                "event " + event->id + " is being processed by another request; retry later", "");
-            busy.event_id = event->id;
-            return refuse(std::move(busy));
-        }
-        mark_duplicate(audit, **first);
-        return StripeWebhookAnswer{200, "duplicate", event->id};
-    }
+    // Whether it was stored before (a redelivery) is found by the store itself, in the writer's
+    // transaction: a lookup here first read the ledger on the handler thread, through the
+    // reader connection the Stripe worker holds while it reads a batch of bodies, for an answer
+    // the store gives anyway.
     audit.outcome = stripe_event_status::received;
     to_store = StripeEventRecord{event->id, event->type, event->created};
     to_store->status = stripe_event_status::received;

@@ -4,9 +4,10 @@
 //
 // The request (receive_async): no secret configured -> 503 not_configured; verify
 // Stripe-Signature BEFORE parsing (bad or missing -> 400 invalid_signature); parse (-> 400
-// invalid_payload); look the event id up (already stored -> 200 duplicate; being delivered to its
-// newly linked customer -> 409 in_progress, so Stripe retries); store it as `received` with the
-// request's audit row in one commit that waits for the disk, and answer 200 received. Every
+// invalid_payload); store it as `received` with the request's audit row in one commit that waits
+// for the disk, and answer 200 received; the store finds a redelivery (already stored -> 200
+// duplicate; being delivered to its newly linked customer -> 409 in_progress, so Stripe
+// retries), and then records the request only. Every
 // request leaves one audit row, whatever the answer; a refused one leaves nothing else. That is
 // all a webhook waits for: Stripe asks for a 2xx before any complex logic, and acting on the
 // event (the lookups, rendering, the enqueue, a second commit) was half of a webhook's CPU
@@ -124,10 +125,9 @@ class StripeWebhookProcessor {
     };
     struct Delivery;
     class Batch;
-    // The checks before a webhook's event is stored: a refusal, a duplicate, or 200 received
-    // with `to_store` set to the event to store.
+    // The checks before a webhook's event is stored: a refusal, or 200 received with
+    // `to_store` set to the event to store.
     Result<StripeWebhookAnswer> accept(const StripeWebhookInput& input, WebhookRequest& audit,
-                                       WebhookClock::time_point stale_before,
                                        std::optional<StripeEventRecord>& to_store);
     void record_and_answer(const std::shared_ptr<Delivery>& delivery,
                            Result<StripeWebhookAnswer> answer);
