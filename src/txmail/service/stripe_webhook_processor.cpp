@@ -5,6 +5,7 @@
 #include <iterator>
 #include <mutex>
 
+#include "txmail/stripe/event_envelope.h"
 #include "txmail/stripe/signature.h"
 #include "txmail/util/iso8601.h"
 #include "txmail/util/wait_for_answer.h"
@@ -127,7 +128,8 @@ Result<StripeWebhookAnswer> StripeWebhookProcessor::accept(
         !verified)
         return refuse(
             refused(400, "invalid_signature", verified.error().message, "Stripe-Signature"));
-    auto event = stripe::parse_event(input.body);
+    // The answer needs the envelope only: the event is parsed whole when it is acted on.
+    auto event = stripe::parse_event_envelope(input.body);
     if (!event)
         return refuse(refused(400, "invalid_payload", event.error().message, "body"));
 

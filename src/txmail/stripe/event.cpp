@@ -3,6 +3,8 @@
 #include <map>
 #include <vector>
 
+#include "txmail/stripe/event_errors.h"
+
 namespace txmail::stripe {
 namespace {
 
@@ -168,13 +170,13 @@ Result<Event> parse_event(std::string_view body) {
     json document;
     KeptFieldsParser parser(document);
     if (!json::sax_parse(body.begin(), body.end(), &parser) || !document.is_object()) {
-        return fail(Error::invalid("body", "the webhook body is not a JSON object"));
+        return fail(event_errors::not_a_json_object());
     }
     Event event;
     const auto string_field = [&](const char* name, std::string& out) -> Result<void> {
         const auto it = document.find(name);
         if (it == document.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
-            return fail(Error::invalid(name, std::string("the event has no \"") + name + "\""));
+            return fail(event_errors::missing_string(name));
         }
         out = std::move(it->get_ref<std::string&>());
         return {};
@@ -188,7 +190,7 @@ Result<Event> parse_event(std::string_view body) {
     }
     const auto created = document.find("created");
     if (created == document.end() || !created->is_number_integer()) {
-        return fail(Error::invalid("created", "the event has no integer \"created\" time"));
+        return fail(event_errors::missing_created());
     }
     event.created = created->get<std::int64_t>();
     if (const auto it = document.find("livemode"); it != document.end() && it->is_boolean()) {
@@ -197,7 +199,7 @@ Result<Event> parse_event(std::string_view body) {
     const auto data = document.find("data");
     if (data == document.end() || !data->is_object() || !data->contains("object") ||
         !(*data)["object"].is_object()) {
-        return fail(Error::invalid("data.object", "the event has no \"data.object\""));
+        return fail(event_errors::missing_data_object());
     }
     event.object = std::move((*data)["object"]);
     if (const auto prev = data->find("previous_attributes"); prev != data->end()) {
