@@ -57,6 +57,14 @@ for i in 0 1; do
 done
 echo "{\"user_id\":\"${user%%,*}\"}" > "$work/user-registered.txt"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# thread_ticks PID: CPU ticks by thread name as name:ticks,... ; threads that share a name but for
+# a number (http-io-1, http-io-2) count as one, and the handlers go by the process's, txmail.
+thread_ticks() {
+    local task
+    for task in "/proc/$1/task/"*; do
+        echo "$(sed 's/-[0-9]*$//' "$task/comm") $(awk '{print $14 + $15}' "$task/stat")"
+    done | awk '{n[$1] += $2} END {for (k in n) printf "%s%s:%d", (c++ ? "," : ""), k, n[k]}'
+}
 disk_bytes() { awk '/^write_bytes:/ {print $2}' "/proc/$1/io"; }
 ticks_per_second=$(getconf CLK_TCK)
 
@@ -87,6 +95,7 @@ for round in $(seq "$ROUNDS"); do
                 part=$requests
             fi
             before=$(cpu_ticks "${server_pids[$i]}") written=$(disk_bytes "${server_pids[$i]}")
+            threads_before=$(thread_ticks "${server_pids[$i]}")
             "$rate_tool" --url "${urls[$i]}$path" --rate "$rate" --seconds "$SECONDS_PER_RUN" \
                 --file "$part" "${options[@]}" > "$work/rate.out"
             until [ "$(undelivered "${urls[$i]}")" = 0 ]; do sleep 0.2; done
@@ -94,6 +103,7 @@ for round in $(seq "$ROUNDS"); do
             written=$(($(disk_bytes "${server_pids[$i]}") - written))
             cpu=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" 'BEGIN {print t / hz}')
             line="build=$((i + 1)):${builds[$i]} trigger=$trigger cpu_s=$cpu disk_bytes=$written"
+            line+=" threads_before=$threads_before threads_after=$(thread_ticks "${server_pids[$i]}")"
             line+=" $(sed -n 's/^RESULT //p' "$work/rate.out")"
             echo "round $round/$ROUNDS: $line" >&2
             echo "$line" >> "$results"
@@ -101,9 +111,20 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 
-/usr/bin/python3 - "$results" "$ROUNDS" "$SECONDS_PER_RUN" "$USER_RATE" "$WEBHOOK_RATE" <<'EOF'
+/usr/bin/python3 - "$results" "$ROUNDS" "$SECONDS_PER_RUN" "$USER_RATE" "$WEBHOOK_RATE" \
+    "$ticks_per_second" <<'EOF'
 import collections, statistics, sys
-path, rounds, seconds, user_rate, webhook_rate = sys.argv[1:]
+path, rounds, seconds, user_rate, webhook_rate, hz = sys.argv[1:]
+
+
+def by_thread(run):
+    """µs of CPU per request by thread name in one run."""
+    ticks = [dict((k, int(v)) for k, v in (x.split(":") for x in run[f].split(",")))
+             for f in ("threads_before", "threads_after")]
+    return {name: (ticks[1][name] - ticks[0].get(name, 0)) * 1e6 / int(hz) / int(run["requests"])
+            for name in ticks[1]}
+
+
 runs = collections.defaultdict(list)
 for line in open(path):
     fields = dict(item.split("=", 1) for item in line.split())
@@ -127,6 +148,11 @@ for trigger in ("user-registered", "webhook"):
               f"{[round(x) for x in cpu[b]]}; {statistics.median(disk[b]):.1f} KiB written; "
               f"p50 {statistics.median(p50):.1f} ms, p99 {statistics.median(p99):.1f} ms "
               f"(runs {[round(x, 1) for x in p99]}); unanswered {unanswered}")
+        threads = [by_thread(f) for f in runs[(trigger, b)]]
+        names = sorted({n for t in threads for n in t}, key=lambda n: -threads[0].get(n, 0))
+        print("    by thread, µs per request: " + ", ".join(
+            f"{n} {statistics.median(t.get(n, 0) for t in threads):.0f}" for n in names
+            if any(t.get(n, 0) for t in threads)))
     a, b = builds
     ratio = statistics.median(cpu[b]) / statistics.median(cpu[a])
     print(f"  {trigger:16} {b} / {a}: CPU {ratio:.3f}")
