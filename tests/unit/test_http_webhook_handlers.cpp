@@ -7,6 +7,7 @@
 
 #include "support/http_requests.h"
 #include "support/notify_fixtures.h"
+#include "support/text_file.h"
 #include "txmail/http/api_handlers.h"
 #include "txmail/http/webhook_handlers.h"
 #include "txmail/outbox/memory_store.h"
@@ -22,8 +23,7 @@ using nlohmann::json;
 constexpr std::string_view secret = "whsec_handler_test";
 
 std::string invoice_failed() {
-    return testing::read_text_file(std::string(TXMAIL_FIXTURES_DIR) +
-                                   "/stripe/invoice.payment_failed.json");
+    return testing::stripe_fixture("invoice.payment_failed");
 }
 
 class WebhookRoutesTest : public ::testing::Test {

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "support/notify_fixtures.h"
+#include "support/text_file.h"
 #include "txmail/outbox/memory_store.h"
 #include "txmail/service/memory_contact_store.h"
 #include "txmail/service/memory_stripe_webhook_ledger.h"
@@ -18,8 +19,7 @@ namespace {
 constexpr std::string_view secret = "whsec_test_worker";
 
 std::string event_body(const std::string& id) {
-    auto event = nlohmann::json::parse(testing::read_text_file(
-        std::string(TXMAIL_FIXTURES_DIR) + "/stripe/invoice.payment_failed.json"));
+    auto event = nlohmann::json::parse(testing::stripe_fixture("invoice.payment_failed"));
     event["id"] = id;
     return event.dump();
 }

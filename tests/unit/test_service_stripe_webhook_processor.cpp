@@ -8,6 +8,7 @@
 
 #include "support/notify_fixtures.h"
 #include "support/temp_directory.h"
+#include "support/text_file.h"
 #include "txmail/outbox/memory_store.h"
 #include "txmail/outbox/sqlite/connection.h"
 #include "txmail/service/memory_contact_store.h"
@@ -24,7 +25,7 @@ constexpr std::string_view secret = "whsec_test_processor";
 const auto fixture_time = WebhookClock::from_time_t(1'795'478'500);
 
 std::string fixture(const std::string& type) {
-    return testing::read_text_file(std::string(TXMAIL_FIXTURES_DIR) + "/stripe/" + type + ".json");
+    return testing::stripe_fixture(type);
 }
 
 // The fixture as another event of the same type: new id and created time.

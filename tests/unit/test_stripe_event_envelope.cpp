@@ -5,29 +5,23 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "support/text_file.h"
 #include "txmail/stripe/event.h"
 
 namespace txmail::stripe {
 namespace {
 
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(TXMAIL_FIXTURES_DIR) + "/stripe/" + name + ".json");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
+using testing::stripe_fixture;
 
 std::vector<std::string> fixtures() {
     std::vector<std::string> bodies;
     for (const char* name : {"checkout.session.completed", "customer.subscription.deleted",
                              "customer.subscription.updated", "invoice.payment_failed"})
-        bodies.push_back(fixture(name));
+        bodies.push_back(stripe_fixture(name));
     return bodies;
 }
 
@@ -63,7 +57,7 @@ TEST(ParseEventEnvelope, ReadsEveryFixtureAsParseEventDoes) {
         ASSERT_TRUE(parse_event_envelope(body).has_value()) << body.substr(0, 80);
         EXPECT_TRUE(agree(body));
     }
-    const auto envelope = parse_event_envelope(fixture("invoice.payment_failed")).value();
+    const auto envelope = parse_event_envelope(stripe_fixture("invoice.payment_failed")).value();
     EXPECT_EQ(envelope.type, "invoice.payment_failed");
     EXPECT_FALSE(envelope.id.empty());
     EXPECT_GT(envelope.created, 1'500'000'000);

@@ -2,19 +2,16 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <vector>
+
+#include "support/text_file.h"
 
 namespace txmail::stripe {
 namespace {
 
 std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(TXMAIL_FIXTURES_DIR) + "/stripe/" + name + ".json");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
+    return testing::stripe_fixture(name);
 }
 
 Event event_from(const std::string& name) {

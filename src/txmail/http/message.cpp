@@ -2,20 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "txmail/util/hex.h"
 #include "txmail/util/strings.h"
 
 namespace txmail::http {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 // RFC 3986 percent-decoding; '+' means space only in a query (HTML form encoding).
 bool percent_decode(std::string_view in, bool plus_is_space, std::string& out) {
@@ -26,8 +17,8 @@ bool percent_decode(std::string_view in, bool plus_is_space, std::string& out) {
         if (c == '%') {
             if (i + 2 >= in.size())
                 return false;
-            const int hi = hex_value(in[i + 1]);
-            const int lo = hex_value(in[i + 2]);
+            const int hi = hex_digit_value(in[i + 1]);
+            const int lo = hex_digit_value(in[i + 2]);
             if (hi < 0 || lo < 0)
                 return false;
             out.push_back(static_cast<char>(hi * 16 + lo));

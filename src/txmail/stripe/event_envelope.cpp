@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "txmail/stripe/event_errors.h"
+#include "txmail/util/hex.h"
+#include "txmail/util/utf8.h"
 
 namespace txmail::stripe {
 namespace {
@@ -27,34 +29,6 @@ struct Found {
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-void append_utf8(std::string& out, char32_t code) {
-    if (code < 0x80) {
-        out += static_cast<char>(code);
-    } else if (code < 0x800) {
-        out += static_cast<char>(0xC0 | (code >> 6));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-        out += static_cast<char>(0xE0 | (code >> 12));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (code >> 18));
-        out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    }
 }
 
 // RFC 8259 JSON, checked as nlohmann's lexer and parser check it (strings must be well-formed
@@ -314,36 +288,13 @@ class Scanner {
 
     // One well-formed UTF-8 sequence of two to four bytes (Unicode's table 3-7, as nlohmann).
     bool utf8_sequence(std::string* out) {
-        const auto lead = static_cast<unsigned char>(*at_);
-        int continuation = 0;
-        unsigned char low = 0x80, high = 0xBF;  // the range of the first continuation byte
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            continuation = 1;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            continuation = 2;
-            if (lead == 0xE0)
-                low = 0xA0;
-            else if (lead == 0xED)
-                high = 0x9F;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            continuation = 3;
-            if (lead == 0xF0)
-                low = 0x90;
-            else if (lead == 0xF4)
-                high = 0x8F;
-        } else {
+        const std::size_t length =
+            well_formed_utf8_length(std::string_view(at_, static_cast<std::size_t>(end_ - at_)), 0);
+        if (length == 0)
             return false;
-        }
-        if (end_ - at_ <= continuation)
-            return false;
-        for (int i = 1; i <= continuation; ++i) {
-            const auto c = static_cast<unsigned char>(at_[i]);
-            if (c < (i == 1 ? low : 0x80) || c > (i == 1 ? high : 0xBF))
-                return false;
-        }
         if (out)
-            out->append(at_, at_ + continuation + 1);
-        at_ += continuation + 1;
+            out->append(at_, length);
+        at_ += length;
         return true;
     }
 
@@ -353,7 +304,7 @@ class Scanner {
             return false;
         unit = 0;
         for (int i = 0; i < 4; ++i) {
-            const int digit = hex_value(at_[i]);
+            const int digit = hex_digit_value(at_[i]);
             if (digit < 0)
                 return false;
             unit = unit * 16 + static_cast<char32_t>(digit);

@@ -3,14 +3,12 @@
 // renders too.
 #pragma once
 
-#include <fstream>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include "text_file.h"
 #include "txmail/config/settings.h"
 #include "txmail/notify/renderer.h"
 
@@ -24,15 +22,6 @@ inline config::Settings notify_settings() {
         {"COMPANY_NAME", "Boritrade LLC"},
         {"DEFAULT_FROM_EMAIL", "Boritrader <noreply@boritrader.com>"},
     });
-}
-
-inline std::string read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw std::runtime_error("cannot read " + path);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
 }
 
 inline nlohmann::json sample_data(std::string_view event) {
