@@ -140,7 +140,7 @@ struct Server::State {
     asio::awaitable<void> session(std::shared_ptr<Connection> c) {
         beast::flat_buffer buffer;
         // Beast reads as much as the buffer has room for, at least 512 bytes, and the parser
-        // empties it as it goes: from an empty buffer, a 6 KB Stripe event took 13 reads, and
+        // empties it as it goes: from an empty buffer, a 6 KB Stripe event took 9 reads, and
         // as many trips through the reactor. With this room, most requests take one.
         buffer.reserve(read_buffer_bytes);
         beast::error_code ec;

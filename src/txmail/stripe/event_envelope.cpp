@@ -51,7 +51,7 @@ class Scanner {
             if (*at_ == '{' || *at_ == '[') {
                 const bool array = *at_ == '[';
                 ++at_;
-                record_container(found, slot, array);
+                record(found, slot, std::nullopt, std::nullopt, !array);
                 if (open_.empty())
                     found.top_is_object = !array;
                 open_.push_back({array, open_.empty(), slot == Slot::data});
@@ -135,23 +135,26 @@ class Scanner {
         return true;
     }
 
-    static void record_container(Found& found, Slot slot, bool array) {
+    // A value for `slot`: the string or integer it is, if any, or an object. Anything else in a
+    // slot is "of the wrong type", and a new "data" replaces the old, its "object" too.
+    static void record(Found& found, Slot slot, std::optional<std::string> text,
+                       std::optional<std::int64_t> integer, bool object) {
         switch (slot) {
             case Slot::id:
-                found.id.reset();
+                found.id = std::move(text);
                 break;
             case Slot::type:
-                found.type.reset();
+                found.type = std::move(text);
                 break;
             case Slot::created:
-                found.created.reset();
+                found.created = integer;
                 break;
             case Slot::data:
-                found.data_is_object = !array;
-                found.object_is_object = false;  // a new "data" replaces the old, "object" too
+                found.data_is_object = object;
+                found.object_is_object = false;
                 break;
             case Slot::data_object:
-                found.object_is_object = !array;
+                found.object_is_object = object;
                 break;
             case Slot::none:
                 break;
@@ -174,25 +177,7 @@ class Scanner {
         } else if (!literal("true") && !literal("false") && !literal("null")) {
             return false;
         }
-        switch (slot) {
-            case Slot::id:
-                found.id = std::move(text);
-                break;
-            case Slot::type:
-                found.type = std::move(text);
-                break;
-            case Slot::created:
-                found.created = integer;
-                break;
-            case Slot::data:
-                found.data_is_object = found.object_is_object = false;
-                break;
-            case Slot::data_object:
-                found.object_is_object = false;
-                break;
-            case Slot::none:
-                break;
-        }
+        record(found, slot, std::move(text), integer, false);
         return true;
     }
 
