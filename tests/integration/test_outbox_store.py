@@ -94,7 +94,8 @@ class OutboxStoreTest(unittest.TestCase):
         custom_id, _ = self.enqueue("welcome", USER, "--priority", "7")
 
         rows = {row[0]: row[1:] for row in self.rows(
-            "SELECT id, event, status, priority, sender, recipients, bytes FROM messages")}
+            "SELECT id, event, status, priority, sender, recipients, bytes FROM messages "
+            "JOIN message_bodies ON message_bodies.message_id = messages.id")}
         self.assertEqual(rows[welcome_id][:3], ("welcome", "queued", 50))
         self.assertEqual(rows[changed_id][:3], ("password_changed", "queued", 100))
         self.assertEqual(rows[custom_id][2], 7)

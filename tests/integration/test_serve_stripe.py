@@ -266,11 +266,13 @@ class ServeActsAfterARestartTest(unittest.TestCase):
                                email="crash@example.com")
         database = self.serve.settings["TXMAIL_DATABASE_URL"].removeprefix("sqlite:///")
         with contextlib.closing(sqlite3.connect(database)) as db, db:
-            db.execute("INSERT INTO stripe_webhook_requests (received_at, source_ip, headers, "
-                       "body, valid, reason, event_id, event_type, outcome, message_ids) VALUES "
-                       "(?, '127.0.0.1', '{}', ?, 1, '', 'evt_crash_1', "
-                       "'invoice.payment_failed', 'received', '[]')",
-                       (int(time.time() * 1000), payload.encode()))
+            request = db.execute(
+                "INSERT INTO stripe_webhook_requests (received_at, source_ip, valid, reason, "
+                "event_id, event_type, outcome, message_ids) VALUES (?, '127.0.0.1', 1, '', "
+                "'evt_crash_1', 'invoice.payment_failed', 'received', '[]')",
+                (int(time.time() * 1000),)).lastrowid
+            db.execute("INSERT INTO stripe_webhook_request_contents (request_id, headers, body) "
+                       "VALUES (?, '{}', ?)", (request, payload.encode()))
             db.execute("INSERT INTO stripe_events (id, type, created, customer_id, status, "
                        "result, message_ids, payload, claimed_at) VALUES ('evt_crash_1', "
                        "'invoice.payment_failed', ?, '', 'received', '', '[]', x'', 0)",

@@ -1,12 +1,16 @@
 // Schema migrations (sqlite/migrations.h): fresh database, idempotent re-runs, version recorded,
-// appended migrations applied alone, a failing migration leaves nothing half-done, and a database
-// from a newer txmail is refused.
+// appended migrations applied alone, each migration's upgrade of a database in use (rows kept),
+// the writes without temporary b-trees, a failing migration leaves nothing half-done, and a
+// database from a newer txmail is refused.
 #include "txmail/outbox/sqlite/migrations.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "support/temp_directory.h"
 #include "txmail/outbox/lifecycle.h"
+#include "txmail/outbox/sqlite/message_rows.h"
 
 namespace txmail::outbox::sqlite {
 namespace {
@@ -132,7 +136,7 @@ TEST(SqliteMigrations, StripeEventsFromVersionFourAreKeptAndMayBeReceived) {
     EXPECT_FALSE(
         connection->execute("UPDATE stripe_events SET status = 'received' WHERE id = 'evt_1'"));
 
-    auto report = migrate(*connection);
+    auto report = migrate(*connection, migrations().first(5));
     ASSERT_TRUE(report) << report.error().describe();
     ASSERT_EQ(report->applied.size(), 1u);
     EXPECT_EQ(report->applied[0].version, 5);
@@ -149,6 +153,108 @@ TEST(SqliteMigrations, StripeEventsFromVersionFourAreKeptAndMayBeReceived) {
                      "SELECT count(*) FROM stripe_events INDEXED BY stripe_events_received "
                      "WHERE status = 'received'"),
               1);
+}
+
+// What SQLite would run for `sql`, one opcode name per step of its program.
+std::vector<std::string> opcodes(Connection& connection, const std::string& sql) {
+    std::vector<std::string> names;
+    auto program = connection.prepare("EXPLAIN " + sql);
+    EXPECT_TRUE(program) << program.error().describe();
+    for (;;) {
+        auto row = program->step();
+        EXPECT_TRUE(row) << row.error().describe();
+        if (!row || !*row)
+            return names;
+        names.push_back(program->text(1));
+    }
+}
+
+TEST(SqliteMigrations, ADatabaseFromVersionFiveKeepsItsMessagesRequestsAndSequences) {
+    testing::TempDirectory directory;
+    auto connection = open_connection(directory / "five.db");
+    ASSERT_TRUE(migrate(*connection, migrations().first(5)));
+    ASSERT_TRUE(connection->execute(
+        "INSERT INTO messages (event, status, priority, sender, recipients, subject, message_id, "
+        "bytes, idempotency_key, created_at, next_attempt_at, attempt_count, last_error) VALUES "
+        "('welcome', 'retry', 50, 'a@example.com', '[\"b@example.com\"]', 'Hi', '<m1@x>', "
+        "x'48690d0a', 'signup-1', 1, 2, 1, '451 later'), "
+        "('welcome', 'sent', 50, 'a@example.com', '[]', 'Hi', '<m2@x>', x'00', NULL, 3, 3, 1, ''),"
+        "('welcome', 'queued', 50, 'a@example.com', '[]', 'Gone', '<m3@x>', x'00', NULL, 4, 4, 0, "
+        "'');"
+        "DELETE FROM messages WHERE message_id = '<m3@x>';"
+        "INSERT INTO attempts (message_id, number, started_at, duration_ms, backend, accepted) "
+        "VALUES (1, 1, 1, 5, 'smtp', 0), (2, 1, 3, 5, 'smtp', 1);"
+        "INSERT INTO stripe_events (id, type, created, customer_id, status, result, message_ids, "
+        "payload, claimed_at) VALUES ('evt_1', 'invoice.payment_failed', 1, 'cus_1', 'received', "
+        "'', '[]', x'7b7d', 0);"
+        "INSERT INTO stripe_webhook_requests (received_at, source_ip, headers, body, valid, "
+        "reason, event_id, event_type, outcome, message_ids) VALUES (1, '127.0.0.1', "
+        "'{\"Stripe-Signature\":\"t=1\"}', x'7b7d', 1, '', 'evt_1', 'invoice.payment_failed', "
+        "'received', '[]'), (2, '127.0.0.1', '{}', x'', 0, 'bad', '', '', 'rejected', '[]');"
+        "DELETE FROM stripe_webhook_requests WHERE id = 2;"));
+
+    auto report = migrate(*connection);
+    ASSERT_TRUE(report) << report.error().describe();
+    ASSERT_EQ(report->applied.size(), 1u);
+    EXPECT_EQ(report->applied[0].version, 6);
+    EXPECT_EQ(scalar(*connection, "SELECT count(*) FROM messages"), 2);
+    EXPECT_EQ(scalar(*connection, "SELECT count(*) FROM attempts"), 2)
+        << "dropping the old messages table cascaded to its attempts";
+    EXPECT_EQ(scalar(*connection,
+                     "SELECT count(*) FROM messages m JOIN message_bodies b ON b.message_id = m.id "
+                     "WHERE m.id = 1 AND b.bytes = x'48690d0a' AND m.status = 'retry' AND "
+                     "m.idempotency_key = 'signup-1' AND m.attempt_count = 1 AND "
+                     "m.last_error = '451 later'"),
+              1);
+    EXPECT_EQ(scalar(*connection,
+                     "SELECT count(*) FROM pragma_table_info('messages') "
+                     "WHERE name = 'bytes'"),
+              0);
+    EXPECT_EQ(scalar(*connection, "SELECT seq FROM sqlite_sequence WHERE name = 'messages'"), 3)
+        << "AUTOINCREMENT must not give the deleted message's id again";
+    EXPECT_EQ(scalar(*connection, "SELECT count(*) FROM stripe_events WHERE id = 'evt_1'"), 1);
+    EXPECT_EQ(scalar(*connection,
+                     "SELECT count(*) FROM stripe_webhook_requests r JOIN "
+                     "stripe_webhook_request_contents c ON c.request_id = r.id WHERE r.id = 1 AND "
+                     "r.event_id = 'evt_1' AND r.outcome = 'received' AND c.body = x'7b7d' AND "
+                     "c.headers = '{\"Stripe-Signature\":\"t=1\"}'"),
+              1);
+    EXPECT_EQ(scalar(*connection,
+                     "SELECT seq FROM sqlite_sequence WHERE name = 'stripe_webhook_requests'"),
+              2);
+    EXPECT_EQ(scalar(*connection, "PRAGMA foreign_keys"), 1) << "turned on again";
+    EXPECT_FALSE(
+        connection->execute("INSERT INTO message_bodies (message_id, bytes) VALUES (99, x'00')"))
+        << "a body must belong to a message";
+    ASSERT_TRUE(connection->execute("DELETE FROM messages WHERE id = 1"));
+    EXPECT_EQ(scalar(*connection, "SELECT count(*) FROM attempts"), 1) << "cascades as before";
+    EXPECT_EQ(scalar(*connection, "SELECT count(*) FROM message_bodies"), 1);
+    EXPECT_FALSE(connection->execute("UPDATE messages SET status = 'lost' WHERE id = 2"))
+        << "the status check still holds";
+    EXPECT_FALSE(connection->execute("UPDATE stripe_events SET status = 'lost'"));
+}
+
+// A constant IN list of three or more is a temporary b-tree built at every run (migration 6): the
+// writes the writer thread makes for every message and Stripe event, and the lease, build none.
+TEST(SqliteMigrations, TheWritesOfEveryMessageAndEventBuildNoTemporaryBTree) {
+    testing::TempDirectory directory;
+    auto connection = open_connection(directory / "lean.db");
+    ASSERT_TRUE(migrate(*connection));
+    const std::string writes[] = {
+        "INSERT INTO messages (event, status, priority, sender, recipients, subject, message_id, "
+        "created_at, next_attempt_at) VALUES ('welcome', 'queued', 0, 'a', '[]', 's', 'm', 1, 1)",
+        "UPDATE messages SET status = 'sending', lease_owner = ?2, lease_until = ?3 WHERE id = ?1",
+        "UPDATE messages SET status = ?2, attempt_count = ?3, lease_owner = '' WHERE id = ?1",
+        "INSERT INTO stripe_events (id, type, created, customer_id, status, result, message_ids, "
+        "payload, claimed_at) VALUES ('e', 't', 1, '', 'received', '', '[]', x'', 0)",
+        "UPDATE stripe_events SET status = ?2, result = ?3 WHERE id = ?1",
+        due_messages_query(),
+    };
+    for (const std::string& sql : writes) {
+        const auto program = opcodes(*connection, sql);
+        ASSERT_FALSE(program.empty()) << sql;
+        EXPECT_EQ(std::ranges::count(program, "OpenEphemeral"), 0) << sql;
+    }
 }
 
 TEST(SqliteMigrations, AFailingMigrationLeavesNothingHalfDone) {

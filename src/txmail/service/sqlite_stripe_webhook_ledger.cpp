@@ -17,9 +17,11 @@ std::vector<std::int64_t> ids_from(const std::string& text) {
     return nlohmann::json::parse(text, nullptr, false).get<std::vector<std::int64_t>>();
 }
 
+// What the request carried lives in stripe_webhook_request_contents (c), apart from the row (r)
+// its outcome later rewrites (migration 6).
 constexpr std::string_view request_columns =
-    "id, received_at, source_ip, headers, body, valid, reason, event_id, event_type, outcome, "
-    "message_ids";
+    "r.id, r.received_at, r.source_ip, c.headers, c.body, r.valid, r.reason, r.event_id, "
+    "r.event_type, r.outcome, r.message_ids";
 
 WebhookRequest read_request(const Statement& row) {
     WebhookRequest request;
@@ -124,27 +126,33 @@ Result<void> SqliteStripeWebhookLedger::write(const Work& work, Await await) {
 Result<std::int64_t> SqliteStripeWebhookLedger::insert_request(
     outbox::sqlite::Connection& connection, const WebhookRequest& request) {
     auto insert = connection.prepare(
-        "INSERT INTO stripe_webhook_requests (received_at, source_ip, headers, body, valid, "
-        "reason, event_id, event_type, outcome, message_ids) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        "INSERT INTO stripe_webhook_requests (received_at, source_ip, valid, reason, event_id, "
+        "event_type, outcome, message_ids) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (!insert)
         return fail(insert.error());
-    const std::string headers = request.headers.dump();
     const std::string message_ids = ids_json(request.message_ids);
     if (auto done = insert->bind(1, outbox::to_unix_ms(request.received_at))
                         .bind(2, request.source_ip)
-                        .bind(3, headers)
-                        .bind_blob(4, request.body)
-                        .bind(5, std::int64_t{request.valid})
-                        .bind(6, request.reason)
-                        .bind(7, request.event_id)
-                        .bind(8, request.event_type)
-                        .bind(9, request.outcome)
-                        .bind(10, message_ids)
+                        .bind(3, std::int64_t{request.valid})
+                        .bind(4, request.reason)
+                        .bind(5, request.event_id)
+                        .bind(6, request.event_type)
+                        .bind(7, request.outcome)
+                        .bind(8, message_ids)
                         .run();
         !done)
         return fail(done.error());
-    return connection.last_insert_rowid();
+    const std::int64_t id = connection.last_insert_rowid();
+    auto contents = connection.prepare(
+        "INSERT INTO stripe_webhook_request_contents (request_id, headers, body) "
+        "VALUES (?1, ?2, ?3)");
+    if (!contents)
+        return fail(contents.error());
+    if (auto done =
+            contents->bind(1, id).bind(2, request.headers.dump()).bind_blob(3, request.body).run();
+        !done)
+        return fail(done.error());
+    return id;
 }
 
 Result<bool> SqliteStripeWebhookLedger::store_event(outbox::sqlite::Connection& connection,
@@ -192,8 +200,9 @@ Result<std::vector<WebhookRequest>> SqliteStripeWebhookLedger::requests(
     std::lock_guard lock(reader_mutex_);
     auto query = reader_->prepare(
         "SELECT " + std::string(request_columns) +
-        " FROM stripe_webhook_requests WHERE (?1 IS NULL OR id < ?1) AND (?2 IS NULL OR "
-        "event_id = ?2) ORDER BY id DESC LIMIT ?3");
+        " FROM stripe_webhook_requests r JOIN stripe_webhook_request_contents c "
+        "ON c.request_id = r.id WHERE (?1 IS NULL OR r.id < ?1) AND (?2 IS NULL OR "
+        "r.event_id = ?2) ORDER BY r.id DESC LIMIT ?3");
     if (!query)
         return fail(query.error());
     if (filter.before_id)
@@ -250,8 +259,9 @@ Result<std::vector<ReceivedEvent>> SqliteStripeWebhookLedger::received_events(
     WebhookClock::time_point now, std::size_t limit) {
     std::lock_guard lock(reader_mutex_);
     auto query = reader_->prepare(
-        "SELECT e.id, r.id, r.body FROM stripe_events e INDEXED BY stripe_events_received "
+        "SELECT e.id, r.id, c.body FROM stripe_events e INDEXED BY stripe_events_received "
         "JOIN stripe_webhook_requests r ON r.event_id = e.id AND r.outcome = 'received' "
+        "JOIN stripe_webhook_request_contents c ON c.request_id = r.id "
         "WHERE e.status = 'received' AND e.claimed_at <= ?1 ORDER BY e.claimed_at, e.rowid "
         "LIMIT ?2");
     if (!query)

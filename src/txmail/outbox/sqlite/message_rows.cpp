@@ -77,6 +77,20 @@ StoredMessage read_message(const Statement& row) {
     return m;
 }
 
+std::string select_messages(std::string_view rest) {
+    return "SELECT " + std::string(message_columns) + " FROM messages " + std::string(rest);
+}
+
+const std::string& due_messages_query() {
+    static const std::string sql =
+        select_messages("INDEXED BY messages_due WHERE " + std::string(unfinished_status) +
+                        " AND ((status <> 'sending' AND next_attempt_at <= ?1) "
+                        "OR (status = 'sending' AND lease_until < ?1)) "
+                        "AND NOT EXISTS (SELECT 1 FROM json_each(?2) WHERE value = sender) "
+                        "ORDER BY priority DESC, created_at, id LIMIT ?3");
+    return sql;
+}
+
 Result<Enqueued> insert_message(Connection& connection, const NewMessage& message, TimePoint now) {
     // Looked up first rather than INSERT ... ON CONFLICT: a skipped insert would still use up
     // an AUTOINCREMENT id. The caller's write transaction keeps the key from appearing between.
@@ -92,8 +106,8 @@ Result<Enqueued> insert_message(Connection& connection, const NewMessage& messag
     }
     auto insert = connection.prepare(
         "INSERT INTO messages (event, status, priority, sender, recipients, subject, message_id, "
-        "bytes, idempotency_key, created_at, next_attempt_at) "
-        "VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        "idempotency_key, created_at, next_attempt_at) "
+        "VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     if (!insert)
         return fail(insert.error());
     const auto& rendered = message.message;
@@ -104,13 +118,19 @@ Result<Enqueued> insert_message(Connection& connection, const NewMessage& messag
         .bind(4, recipients)
         .bind(5, rendered.subject)
         .bind(6, rendered.message_id)
-        .bind_blob(7, rendered.bytes)
-        .bind_optional(8, message.idempotency_key)
-        .bind(9, to_unix_ms(now))
-        .bind(10, to_unix_ms(message.not_before.value_or(now)));
+        .bind_optional(7, message.idempotency_key)
+        .bind(8, to_unix_ms(now))
+        .bind(9, to_unix_ms(message.not_before.value_or(now)));
     if (auto inserted = insert->run(); !inserted)
         return fail(inserted.error());
-    return Enqueued{connection.last_insert_rowid(), true};
+    const MessageId id = connection.last_insert_rowid();
+    auto body =
+        connection.prepare("INSERT INTO message_bodies (message_id, bytes) VALUES (?1, ?2)");
+    if (!body)
+        return fail(body.error());
+    if (auto kept = body->bind(1, id).bind_blob(2, rendered.bytes).run(); !kept)
+        return fail(kept.error());
+    return Enqueued{id, true};
 }
 
 Result<void> insert_attempt(Connection& connection, MessageId id, int number,

@@ -10,13 +10,28 @@
 
 namespace txmail::outbox::sqlite {
 
-// The columns read_message() expects, first column 0; for "SELECT <message_columns> FROM ...".
+// The columns read_message() expects, first column 0; for "SELECT <message_columns> FROM messages
+// ...". The bytes live in message_bodies, apart from the row every lease and outcome rewrites.
 inline constexpr std::string_view message_columns =
-    "id, event, status, priority, sender, recipients, subject, message_id, bytes, "
-    "idempotency_key, created_at, next_attempt_at, lease_owner, lease_until, attempt_count, "
-    "last_error";
+    "id, event, status, priority, sender, recipients, subject, message_id, "
+    "(SELECT bytes FROM message_bodies WHERE message_id = messages.id), idempotency_key, "
+    "created_at, next_attempt_at, lease_owner, lease_until, attempt_count, last_error";
+
+// The statuses a message still has work in, as the partial index messages_due tests them (a query
+// must say it the same way for SQLite to use the index); an OR chain, not IN, for the reason
+// migrations.cpp gives.
+inline constexpr std::string_view unfinished_status =
+    "(status = 'queued' OR status = 'retry' OR status = 'sending')";
 
 StoredMessage read_message(const Statement& row);
+// "SELECT <message_columns> FROM messages <rest>".
+std::string select_messages(std::string_view rest);
+// The lease's walk: unfinished messages due at ?1 (unix ms) whose sender is not in the JSON array
+// ?2, in lease order, at most ?3. Walking messages_due stops after ?3 due rows, where the
+// planner's default (by status, then sort) would sort the whole backlog. The paused senders are a
+// correlated NOT EXISTS: NOT IN (SELECT ...) would build a temporary b-tree of them at every
+// lease, on the writer's thread, most often of none.
+const std::string& due_messages_query();
 
 // Inserts a queued row, or finds the row that already has the idempotency key (created false).
 Result<Enqueued> insert_message(Connection& connection, const NewMessage& message, TimePoint now);

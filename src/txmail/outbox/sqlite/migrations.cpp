@@ -156,12 +156,119 @@ CREATE INDEX stripe_events_received ON stripe_events (claimed_at) WHERE status =
 )sql";
 
 // Append only (see the header).
+// A constant IN list of three or more makes SQLite build a temporary b-tree (OpenEphemeral: a
+// pager, a page cache, freed again) every time the expression runs: for the CHECK on every write
+// of a row and for a partial index's WHERE on every write that touches the index, three per
+// UPDATE of a message, on the one writer thread. The same tests as OR chains cost a few
+// comparisons (docs/benchmarks.md, "Writes without temporary b-trees"). What never changes once
+// written moves to a table of its own: a row changes size when its status or outcome changes, and
+// SQLite then writes the whole record again, overflow pages and all: a message's ~10 KB of bytes
+// for its lease and again for its outcome, a Stripe request's headers and body when its outcome
+// is recorded. The tables are rebuilt with foreign keys off (attempts and message_bodies refer to
+// messages), keeping their AUTOINCREMENT sequences
+// (https://sqlite.org/lang_altertable.html, "other kinds of table schema changes").
+constexpr std::string_view lean_writes_schema = R"sql(
+CREATE TABLE messages_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status = 'queued' OR status = 'sending' OR status = 'sent'
+        OR status = 'retry' OR status = 'dead' OR status = 'canceled'),
+    priority INTEGER NOT NULL,
+    sender TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    idempotency_key TEXT UNIQUE,
+    created_at INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    lease_owner TEXT NOT NULL DEFAULT '',
+    lease_until INTEGER,
+    attempt_count INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO messages_new (id, event, status, priority, sender, recipients, subject, message_id,
+    idempotency_key, created_at, next_attempt_at, lease_owner, lease_until, attempt_count,
+    last_error)
+    SELECT id, event, status, priority, sender, recipients, subject, message_id, idempotency_key,
+        created_at, next_attempt_at, lease_owner, lease_until, attempt_count, last_error
+    FROM messages;
+CREATE TABLE message_bodies (
+    message_id INTEGER PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+    bytes BLOB NOT NULL
+);
+INSERT INTO message_bodies (message_id, bytes) SELECT id, bytes FROM messages;
+DELETE FROM sqlite_sequence WHERE name = 'messages_new';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'messages_new', seq FROM sqlite_sequence
+    WHERE name = 'messages';
+DROP TABLE messages;
+ALTER TABLE messages_new RENAME TO messages;
+CREATE INDEX messages_due ON messages (priority DESC, created_at, id, status, next_attempt_at,
+    lease_until, sender)
+    WHERE status = 'queued' OR status = 'retry' OR status = 'sending';
+CREATE INDEX messages_waiting_since ON messages (next_attempt_at)
+    WHERE status IN ('queued', 'retry');
+CREATE INDEX messages_status ON messages (status, id);
+
+CREATE TABLE stripe_events_new (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    customer_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status = 'received' OR status = 'processing'
+        OR status = 'processed' OR status = 'ignored' OR status = 'pending_customer'),
+    result TEXT NOT NULL,
+    message_ids TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    claimed_at INTEGER NOT NULL
+);
+INSERT INTO stripe_events_new (rowid, id, type, created, customer_id, status, result, message_ids,
+    payload, claimed_at)
+    SELECT rowid, id, type, created, customer_id, status, result, message_ids, payload, claimed_at
+    FROM stripe_events;
+DROP TABLE stripe_events;
+ALTER TABLE stripe_events_new RENAME TO stripe_events;
+CREATE INDEX stripe_events_pending ON stripe_events (customer_id, created)
+    WHERE status = 'pending_customer';
+CREATE INDEX stripe_events_received ON stripe_events (claimed_at) WHERE status = 'received';
+
+CREATE TABLE stripe_webhook_requests_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    received_at INTEGER NOT NULL,
+    source_ip TEXT NOT NULL,
+    valid INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    message_ids TEXT NOT NULL
+);
+INSERT INTO stripe_webhook_requests_new (id, received_at, source_ip, valid, reason, event_id,
+    event_type, outcome, message_ids)
+    SELECT id, received_at, source_ip, valid, reason, event_id, event_type, outcome, message_ids
+    FROM stripe_webhook_requests;
+CREATE TABLE stripe_webhook_request_contents (
+    request_id INTEGER PRIMARY KEY REFERENCES stripe_webhook_requests (id) ON DELETE CASCADE,
+    headers TEXT NOT NULL,
+    body BLOB NOT NULL
+);
+INSERT INTO stripe_webhook_request_contents (request_id, headers, body)
+    SELECT id, headers, body FROM stripe_webhook_requests;
+DELETE FROM sqlite_sequence WHERE name = 'stripe_webhook_requests_new';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'stripe_webhook_requests_new', seq
+    FROM sqlite_sequence WHERE name = 'stripe_webhook_requests';
+DROP TABLE stripe_webhook_requests;
+ALTER TABLE stripe_webhook_requests_new RENAME TO stripe_webhook_requests;
+CREATE INDEX stripe_webhook_requests_event ON stripe_webhook_requests (event_id, id);
+)sql";
+
 constexpr Migration all_migrations[] = {
     {1, "outbox: messages, attempts, sender pauses", outbox_schema},
     {2, "service: users and watchlists", contacts_schema},
     {3, "service: Stripe webhook requests, events and subscriptions", stripe_webhooks_schema},
     {4, "outbox: the lease tests due times and senders in its index", outbox_due_walk_schema},
     {5, "service: Stripe events are acted on after the answer", stripe_received_schema},
+    {6, "outbox and service: writes without temporary b-trees, bytes apart from updated rows",
+     lean_writes_schema, /*foreign_keys_off=*/true},
 };
 
 }  // namespace
@@ -187,8 +294,25 @@ Result<int> schema_version(Connection& connection) {
 
 namespace {
 
+// The rows, if any, that break a foreign key: a migration that rebuilt a table with foreign keys
+// off must leave none.
+Result<void> check_foreign_keys(Connection& connection, const Migration& migration) {
+    auto check = connection.prepare("PRAGMA foreign_key_check");
+    if (!check)
+        return fail(check.error());
+    auto row = check->step();
+    if (!row)
+        return fail(row.error());
+    if (*row)
+        return fail(Error::internal("schema migration " + std::to_string(migration.version) + " (" +
+                                    std::string(migration.name) + ") left row " +
+                                    std::to_string(check->integer(1)) + " of " + check->text(0) +
+                                    " referring to a missing row of " + check->text(2)));
+    return {};
+}
+
 // One migration in its own transaction; false when another process had applied it already.
-Result<bool> apply(Connection& connection, const Migration& migration) {
+Result<bool> apply_in_transaction(Connection& connection, const Migration& migration) {
     if (auto begun = connection.execute("BEGIN IMMEDIATE"); !begun)
         return fail(begun.error());
     auto rollback = [&](Error error) -> Result<bool> {
@@ -222,10 +346,25 @@ Result<bool> apply(Connection& connection, const Migration& migration) {
                             .run();
         if (!recorded)
             return rollback(recorded.error());
+        if (migration.foreign_keys_off)
+            if (auto intact = check_foreign_keys(connection, migration); !intact)
+                return rollback(intact.error());
     }
     if (auto committed = connection.execute("COMMIT"); !committed)
         return rollback(committed.error());
     return !applied_already;
+}
+
+// SQLite ignores PRAGMA foreign_keys inside a transaction, so it is turned off around it.
+Result<bool> apply(Connection& connection, const Migration& migration) {
+    if (!migration.foreign_keys_off)
+        return apply_in_transaction(connection, migration);
+    if (auto off = connection.execute("PRAGMA foreign_keys=OFF"); !off)
+        return fail(off.error());
+    auto applied = apply_in_transaction(connection, migration);
+    if (auto on = connection.execute("PRAGMA foreign_keys=ON"); !on && applied)
+        return fail(on.error());
+    return applied;
 }
 
 }  // namespace

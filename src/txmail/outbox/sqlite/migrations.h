@@ -20,6 +20,9 @@ struct Migration {
     int version;  // 1, 2, 3... in order, no gaps
     std::string_view name;
     std::string_view sql;  // one or more statements
+    // Rebuilds a table other tables refer to: applied with foreign keys off (else dropping the old
+    // table would cascade to its children), then checked with PRAGMA foreign_key_check.
+    bool foreign_keys_off = false;
 };
 
 std::span<const Migration> migrations();

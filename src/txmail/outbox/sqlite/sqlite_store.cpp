@@ -45,10 +45,6 @@ Result<std::vector<StoredMessage>> read_messages(Statement& query) {
     return all_rows<StoredMessage>(query, read_message);
 }
 
-std::string select_messages(std::string_view rest) {
-    return "SELECT " + std::string(message_columns) + " FROM messages " + std::string(rest);
-}
-
 }  // namespace
 
 SqliteStore::SqliteStore(StoreFile file)
@@ -139,19 +135,12 @@ Result<std::vector<StoredMessage>> SqliteStore::lease_due(const std::string& wor
     const std::string paused_json = nlohmann::json(paused).dump();
     std::vector<StoredMessage> leased;
     // Reading and updating in one write transaction: no other worker or process sees these rows
-    // due between the two. Walking messages_due (unfinished rows in lease order) stops after `max`
-    // due rows, where the planner's default (by status, then sort) would sort the whole backlog.
-    static const std::string due_sql = select_messages(
-        "INDEXED BY messages_due WHERE status IN ('queued', 'retry', 'sending') "
-        "AND ((status <> 'sending' AND next_attempt_at <= ?1) "
-        "OR (status = 'sending' AND lease_until < ?1)) "
-        "AND sender NOT IN (SELECT value FROM json_each(?2)) "
-        "ORDER BY priority DESC, created_at, id LIMIT ?3");
+    // due between the two.
     auto written = commits_.run(
         [&](Connection& connection) -> Result<void> {
             leased.clear();
             {
-                auto due = connection.prepare(due_sql);
+                auto due = connection.prepare(due_messages_query());
                 if (!due)
                     return fail(due.error());
                 due->bind(1, now_ms).bind(2, paused_json).bind(3, static_cast<std::int64_t>(max));
@@ -300,8 +289,10 @@ Result<Stats> SqliteStore::stats() {
             if (auto status = parse_status(counts->text(0)))
                 stats.by_status[static_cast<std::size_t>(*status)].second = counts->integer(1);
         }
-        auto oldest = reader_->prepare(
-            "SELECT min(created_at) FROM messages WHERE status IN ('queued', 'retry', 'sending')");
+        static const std::string oldest_sql =
+            "SELECT min(created_at) FROM messages INDEXED BY messages_due WHERE " +
+            std::string(unfinished_status);
+        auto oldest = reader_->prepare(oldest_sql);
         if (!oldest)
             return fail(oldest.error());
         auto row = oldest->step();
