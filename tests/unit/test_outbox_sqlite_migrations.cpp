@@ -222,6 +222,14 @@ TEST(SqliteMigrations, ADatabaseFromVersionFiveKeepsItsMessagesRequestsAndSequen
     EXPECT_EQ(scalar(*connection,
                      "SELECT seq FROM sqlite_sequence WHERE name = 'stripe_webhook_requests'"),
               2);
+    EXPECT_FALSE(
+        connection->execute("UPDATE messages SET idempotency_key = 'signup-1' WHERE id = 2"))
+        << "an idempotency key is still unique";
+    EXPECT_EQ(scalar(*connection,
+                     "SELECT count(*) FROM messages INDEXED BY "
+                     "messages_idempotency_key WHERE idempotency_key IS NOT NULL"),
+              1)
+        << "the index holds the messages with a key, and only those";
     EXPECT_EQ(scalar(*connection, "PRAGMA foreign_keys"), 1) << "turned on again";
     EXPECT_FALSE(
         connection->execute("INSERT INTO message_bodies (message_id, bytes) VALUES (99, x'00')"))

@@ -155,7 +155,6 @@ CREATE INDEX stripe_events_pending ON stripe_events (customer_id, created)
 CREATE INDEX stripe_events_received ON stripe_events (claimed_at) WHERE status = 'received';
 )sql";
 
-// Append only (see the header).
 // A constant IN list of three or more makes SQLite build a temporary b-tree (OpenEphemeral: a
 // pager, a page cache, freed again) every time the expression runs: for the CHECK on every write
 // of a row and for a partial index's WHERE on every write that touches the index, three per
@@ -164,9 +163,11 @@ CREATE INDEX stripe_events_received ON stripe_events (claimed_at) WHERE status =
 // written moves to a table of its own: a row changes size when its status or outcome changes, and
 // SQLite then writes the whole record again, overflow pages and all: a message's ~10 KB of bytes
 // for its lease and again for its outcome, a Stripe request's headers and body when its outcome
-// is recorded. The tables are rebuilt with foreign keys off (attempts and message_bodies refer to
-// messages), keeping their AUTOINCREMENT sequences
-// (https://sqlite.org/lang_altertable.html, "other kinds of table schema changes").
+// is recorded. The idempotency keys' unique index leaves out the messages without one (most): the
+// column's UNIQUE indexed every NULL too, one more page written at every commit. The tables are
+// rebuilt with foreign keys off (attempts and message_bodies refer to messages), keeping their
+// AUTOINCREMENT sequences (https://sqlite.org/lang_altertable.html, "other kinds of table schema
+// changes").
 constexpr std::string_view lean_writes_schema = R"sql(
 CREATE TABLE messages_new (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -178,7 +179,7 @@ CREATE TABLE messages_new (
     recipients TEXT NOT NULL,
     subject TEXT NOT NULL,
     message_id TEXT NOT NULL,
-    idempotency_key TEXT UNIQUE,
+    idempotency_key TEXT,
     created_at INTEGER NOT NULL,
     next_attempt_at INTEGER NOT NULL,
     lease_owner TEXT NOT NULL DEFAULT '',
@@ -208,6 +209,8 @@ CREATE INDEX messages_due ON messages (priority DESC, created_at, id, status, ne
 CREATE INDEX messages_waiting_since ON messages (next_attempt_at)
     WHERE status IN ('queued', 'retry');
 CREATE INDEX messages_status ON messages (status, id);
+CREATE UNIQUE INDEX messages_idempotency_key ON messages (idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
 
 CREATE TABLE stripe_events_new (
     id TEXT PRIMARY KEY,
@@ -261,6 +264,7 @@ ALTER TABLE stripe_webhook_requests_new RENAME TO stripe_webhook_requests;
 CREATE INDEX stripe_webhook_requests_event ON stripe_webhook_requests (event_id, id);
 )sql";
 
+// Append only (see the header).
 constexpr Migration all_migrations[] = {
     {1, "outbox: messages, attempts, sender pauses", outbox_schema},
     {2, "service: users and watchlists", contacts_schema},
