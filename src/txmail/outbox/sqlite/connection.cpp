@@ -185,6 +185,25 @@ Result<Statement> Connection::prepare(std::string_view sql) {
     return Statement(*this, cached->second.get());
 }
 
+Result<Connection::CheckpointProgress> Connection::checkpoint() {
+    CheckpointProgress progress;
+    const int rc = sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_PASSIVE,
+                                             &progress.frames, &progress.backfilled);
+    if (rc != SQLITE_OK)
+        return fail(error("checkpoint", rc));
+    return progress;
+}
+
+void Connection::on_commit(std::function<void(int frames)> hook) {
+    commit_hook_ = std::move(hook);
+    sqlite3_wal_hook(db_, commit_hook_ ? &Connection::committed : nullptr, this);
+}
+
+int Connection::committed(void* opaque, sqlite3*, const char*, int frames) {
+    static_cast<Connection*>(opaque)->commit_hook_(frames);
+    return SQLITE_OK;
+}
+
 std::filesystem::path Connection::wal_path() const {
     return sqlite3_filename_wal(sqlite3_db_filename(db_, "main"));
 }

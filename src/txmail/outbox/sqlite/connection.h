@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -91,6 +92,21 @@ class Connection {
     // The statement for `sql`, prepared once and cached for the connection's lifetime.
     Result<Statement> prepare(std::string_view sql);
 
+    // What a checkpoint found in the WAL (frames) and had copied into the database by its end
+    // (backfilled, counting what earlier checkpoints copied).
+    struct CheckpointProgress {
+        int frames = 0;
+        int backfilled = 0;
+    };
+    // A PASSIVE checkpoint: copies into the database what the WAL holds, as far as no reader
+    // still needs it, without waiting for any lock. Beside the writer, it copies what was
+    // committed before it began.
+    Result<CheckpointProgress> checkpoint();
+    // `hook` is called with the WAL's size in frames after each commit through this connection,
+    // on the committing thread, before COMMIT returns; it replaces SQLite's automatic checkpoint.
+    // Set it before any other thread uses the connection.
+    void on_commit(std::function<void(int frames)> hook);
+
     std::int64_t changes() const;
     // The rowid of this connection's last INSERT. Used instead of RETURNING, which makes SQLite
     // build and drop a temporary b-tree for the returned rows at every insert, on the one writer
@@ -109,12 +125,14 @@ class Connection {
     };
 
     static int wait_while_busy(void* connection, int attempt);
+    static int committed(void* connection, sqlite3* db, const char* schema, int frames);
 
     sqlite3* db_;
     std::filesystem::path path_;
     std::map<std::string, std::unique_ptr<sqlite3_stmt, Finalize>, std::less<>> statements_;
     std::chrono::milliseconds busy_timeout_{};
     std::chrono::steady_clock::time_point busy_since_{};
+    std::function<void(int)> commit_hook_;
 };
 
 }  // namespace txmail::outbox::sqlite

@@ -36,7 +36,11 @@ Result<std::shared_ptr<SharedWriter>> shared_writer(const std::filesystem::path&
         return fail(connection.error());
     if (auto migrated = migrate(**connection); !migrated)
         return fail(migrated.error());
-    auto writer = std::make_shared<SharedWriter>(std::move(*connection), options);
+    auto checkpointing = Connection::open(path, {busy_timeout});
+    if (!checkpointing)
+        return fail(checkpointing.error());
+    auto writer =
+        std::make_shared<SharedWriter>(std::move(*connection), std::move(*checkpointing), options);
     writers[key] = writer;
     std::erase_if(writers, [](const auto& entry) { return entry.second.expired(); });
     return writer;

@@ -11,16 +11,21 @@
 #include <filesystem>
 #include <memory>
 
+#include "txmail/outbox/sqlite/checkpointer.h"
 #include "txmail/outbox/sqlite/connection.h"
 #include "txmail/outbox/sqlite/group_commit.h"
 
 namespace txmail::outbox::sqlite {
 
 struct SharedWriter {
-    SharedWriter(std::unique_ptr<Connection> c, GroupCommit::Options options)
-        : connection(std::move(c)), commits(*connection, options) {}
+    SharedWriter(std::unique_ptr<Connection> c, std::unique_ptr<Connection> checkpointing,
+                 GroupCommit::Options options)
+        : connection(std::move(c)),
+          checkpointer(*connection, std::move(checkpointing)),
+          commits(*connection, options) {}
 
     std::unique_ptr<Connection> connection;  // used only through `commits`
+    Checkpointer checkpointer;  // hooked onto the connection before `commits` writes, gone after
     GroupCommit commits;
 };
 
