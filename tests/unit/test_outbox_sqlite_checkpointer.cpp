@@ -69,6 +69,18 @@ class CheckpointerTest : public ::testing::Test {
         return true;
     }
 
+    // After a first round that left more than finish_at: the next commit has the thread copy
+    // again, the one after it copies the rest itself, and the WAL starts again (3 commits).
+    void a_second_round_then_the_writer_copies_the_rest() {
+        commit_a_little();
+        ASSERT_TRUE(rounds_on_thread_reach(2));
+        EXPECT_EQ(checkpointer->counts().by_writer, 0u);
+        commit_a_little();
+        EXPECT_EQ(checkpointer->counts().by_writer, 1u);
+        commit_a_little();
+        EXPECT_LE(frames_in_wal(), 3) << "the WAL started again from its beginning";
+    }
+
     // The WAL's size in frames, as a connection of its own sees it.
     int frames_in_wal() {
         auto other = Connection::open(directory / "wal.db");
@@ -137,14 +149,7 @@ TEST_F(CheckpointerTest, TheThreadCopiesAgainWhileTheWriterAddedMoreThanFinishAt
         ASSERT_TRUE(rounds_on_thread_reach(1));
     }
 
-    commit_a_little();  // finds the round ended with more than finish_at left: another round
-    ASSERT_TRUE(rounds_on_thread_reach(2));
-    EXPECT_EQ(checkpointer->counts().by_writer, 0u);
-
-    commit_a_little();
-    EXPECT_EQ(checkpointer->counts().by_writer, 1u);
-    commit_a_little();
-    EXPECT_LE(frames_in_wal(), 3);
+    a_second_round_then_the_writer_copies_the_rest();
     EXPECT_EQ(rows(), 18);
 }
 
@@ -163,13 +168,7 @@ TEST_F(CheckpointerTest, WhatAReaderStillNeedsIsCopiedOnceItIsDone) {
 
     // Had the round copied the WAL, the writer would now copy the rest itself; all of it is left,
     // more than finish_at, so the thread copies again.
-    commit_a_little();
-    ASSERT_TRUE(rounds_on_thread_reach(2));
-    EXPECT_EQ(checkpointer->counts().by_writer, 0u);
-    commit_a_little();
-    EXPECT_EQ(checkpointer->counts().by_writer, 1u);
-    commit_a_little();
-    EXPECT_LE(frames_in_wal(), 3);
+    a_second_round_then_the_writer_copies_the_rest();
     EXPECT_EQ(rows(), 13);
 }
 
