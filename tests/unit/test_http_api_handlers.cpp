@@ -77,6 +77,44 @@ TEST_F(ApiTest, HealthNeedsNoToken) {
     EXPECT_EQ(call("GET", "/readyz", {}, {}).status, 200);
 }
 
+// A store that counts its stats() and can be made not to answer its ping().
+class ProbedStore : public outbox::MemoryStore {
+  public:
+    Result<outbox::Stats> stats() override {
+        ++stats_calls;
+        return MemoryStore::stats();
+    }
+    Result<void> ping() override {
+        if (!answers)
+            return fail(
+                Error::transient("SQLite open failed on /var/lib/txmail.db: disk I/O error"));
+        return {};
+    }
+    int stats_calls = 0;
+    bool answers = true;
+};
+
+TEST(ReadyzTest, PingsTheOutboxRatherThanCountingEveryMessage) {
+    notify::Renderer renderer = testing::notify_renderer();
+    ProbedStore store;
+    service::MemoryContactStore contacts;
+    service::Notifier notifier{renderer, store};
+    ApiServices services{contacts, notifier, store, "s3cret", true};
+    Router router;
+    add_api_routes(router, services);
+    auto readyz = [&] { return router.handle(testing::http_request("GET", "/readyz", {}, {})); };
+
+    EXPECT_EQ(readyz().status, 200);
+    EXPECT_EQ(store.stats_calls, 0) << "a probe every few seconds must not count the history";
+
+    store.answers = false;
+    auto response = readyz();
+    EXPECT_EQ(response.status, 503);
+    EXPECT_EQ(body_of(response)["error"]["code"], "store_unreachable");
+    EXPECT_NE(body_of(response)["error"]["message"].get<std::string>().find("disk I/O error"),
+              std::string::npos);
+}
+
 TEST_F(ApiTest, BadEmailIsNamedAndNotStored) {
     auto response = call("PUT", "/v1/users/7", json{{"email", "nope"}, {"name", "N"}}.dump());
     EXPECT_EQ(response.status, 400);

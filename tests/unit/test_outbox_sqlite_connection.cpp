@@ -1,6 +1,6 @@
 // Connection (sqlite/connection.h): a WAL that grew is cut back to the connection's limit once a
 // checkpoint has copied all of it and the next commit starts it again; without a limit SQLite
-// keeps the file at its largest.
+// keeps the file at its largest. A probe reads a table without its rows.
 #include "txmail/outbox/sqlite/connection.h"
 
 #include <gtest/gtest.h>
@@ -32,6 +32,18 @@ TEST(SqliteConnection, AWalThatGrewIsCutBackToItsLimitOnceCheckpointed) {
     EXPECT_LT(wal_size_after_a_burst(64 * 1024), 1 * megabyte);
     EXPECT_GT(wal_size_after_a_burst(-1), 3 * megabyte)
         << "without a limit the file keeps its size";
+}
+
+TEST(SqliteConnection, AProbeReadsATableWithoutItsRowsAndNamesOneThatIsMissing) {
+    testing::TempDirectory directory;
+    auto connection = Connection::open(directory / "probe.db");
+    ASSERT_TRUE(connection) << connection.error().describe();
+    ASSERT_TRUE((*connection)->execute("CREATE TABLE present (x)"));
+    EXPECT_TRUE((*connection)->probe("present"));
+    auto missing = (*connection)->probe("absent");
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message.find("no such table: absent"), std::string::npos)
+        << missing.error().message;
 }
 
 }  // namespace

@@ -179,6 +179,12 @@ TYPED_TEST(StoreContract, EnqueueAsyncAnswersAsEnqueueWouldOnceTheRowIsStored) {
     }
 }
 
+TYPED_TEST(StoreContract, PingAnswersWhetherEmptyOrNot) {
+    EXPECT_TRUE(this->store->ping());
+    this->enqueue(new_message("a"));
+    EXPECT_TRUE(this->store->ping());
+}
+
 TYPED_TEST(StoreContract, UnknownIdIsAbsentNotAnError) {
     auto found = this->store->get(999);
     ASSERT_TRUE(found);

@@ -288,8 +288,8 @@ Response get_message(ApiServices& services, const PathParams& params) {
 Response readyz(ApiServices& services) {
     if (auto ping = services.contacts.ping(); !ping)
         return Response::error(503, "store_unreachable", ping.error().message);
-    if (auto stats = services.outbox.stats(); !stats)
-        return Response::error(503, "store_unreachable", stats.error().message);
+    if (auto ping = services.outbox.ping(); !ping)
+        return Response::error(503, "store_unreachable", ping.error().message);
     if (!services.backend_configured)
         return Response::error(503, "backend_unconfigured", "no email backend is configured",
                                "EMAIL_BACKEND");

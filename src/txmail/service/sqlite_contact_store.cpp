@@ -192,13 +192,7 @@ Result<std::vector<Contact>> SqliteContactStore::watchers(const std::string& tic
 
 Result<void> SqliteContactStore::ping() {
     std::lock_guard lock(reader_mutex_);
-    auto query = reader_->prepare("SELECT count(*) FROM users WHERE 0");
-    if (!query)
-        return fail(query.error());
-    auto row = query->step();
-    if (!row)
-        return fail(row.error());
-    return {};
+    return reader_->probe("users");
 }
 
 }  // namespace txmail::service

@@ -204,6 +204,15 @@ int Connection::committed(void* opaque, sqlite3*, const char*, int frames) {
     return SQLITE_OK;
 }
 
+Result<void> Connection::probe(std::string_view table) {
+    auto query = prepare("SELECT count(*) FROM " + std::string(table) + " WHERE 0");
+    if (!query)
+        return fail(query.error());
+    if (auto row = query->step(); !row)
+        return fail(row.error());
+    return {};
+}
+
 std::filesystem::path Connection::wal_path() const {
     return sqlite3_filename_wal(sqlite3_db_filename(db_, "main"));
 }

@@ -91,6 +91,8 @@ class Connection {
     Result<void> set_durable_commits(bool durable);
     // The statement for `sql`, prepared once and cached for the connection's lifetime.
     Result<Statement> prepare(std::string_view sql);
+    // Reads `table` without reading a row of it: the file opens, reads, and has the table.
+    Result<void> probe(std::string_view table);
 
     // What a checkpoint found in the WAL (frames) and had copied into the database by its end
     // (backfilled, counting what earlier checkpoints copied).

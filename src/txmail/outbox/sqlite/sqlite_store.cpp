@@ -271,6 +271,11 @@ Result<std::vector<StoredMessage>> SqliteStore::list(const ListFilter& filter) {
     return found;
 }
 
+Result<void> SqliteStore::ping() {
+    std::lock_guard lock(reader_mutex_);
+    return reader_->probe("messages");
+}
+
 Result<Stats> SqliteStore::stats() {
     Stats stats;
     for (Status status : all_statuses)
