@@ -9,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <future>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
@@ -56,9 +57,13 @@ class HttpServer : public ::testing::Test {
             return Response::text(200, "finished");
         });
         // Answered from a thread of the test's own, after the handler has returned, as a
-        // notification is once its commit is durable.
+        // notification is once its commit is durable. The thread may answer, and the client's
+        // next request reach another handler thread, before emplace_back() has returned: the
+        // lock keeps the two from changing the vector at once (they did, and freed a bad
+        // pointer, in one CI rehearsal in some hundreds).
         router_.add_deferred(
             "POST", "/deferred", [this](const Request& r, const PathParams&, Reply reply) {
+                std::lock_guard lock(deferred_mutex_);
                 deferred_.emplace_back(
                     [reply, body = r.body] { reply(Response::text(202, "stored " + body)); });
             });
@@ -74,7 +79,8 @@ class HttpServer : public ::testing::Test {
             thread.join();
     }
     Router router_;
-    std::vector<std::thread> deferred_;  // touched by the handler pool only while serving
+    std::mutex deferred_mutex_;
+    std::vector<std::thread> deferred_;  // by the handler pool under the mutex while serving
     std::unique_ptr<Server> server_;
     std::promise<void> entered_;
     std::promise<void> release_;
