@@ -45,7 +45,8 @@ class CheckpointerTest : public ::testing::Test {
                 .start_at = 20, .finish_at = 8, .hold_at = 60, .round = std::move(round)});
     }
 
-    // One commit of `rows` rows of 12 KB: three overflow pages each, and their leaves.
+    // One commit of `rows` rows of 12,000 bytes: two overflow pages and a leaf each (ten rows
+    // write 32 frames).
     void commit(int rows) {
         ASSERT_TRUE(writer->execute(
             "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
@@ -112,7 +113,7 @@ TEST_F(CheckpointerTest, BelowStartAtNothingIsCopied) {
 }
 
 TEST_F(CheckpointerTest, TheThreadCopiesTheWalAndTheWriterTheRestThenTheWalStartsAgain) {
-    commit(10);  // ~40 frames: past start_at
+    commit(10);  // 32 frames: past start_at
     ASSERT_TRUE(rounds_on_thread_reach(1));
     EXPECT_EQ(checkpointer->counts().by_writer, 0u) << "the writer left the copying to the thread";
 
