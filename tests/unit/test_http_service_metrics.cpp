@@ -100,6 +100,8 @@ TEST(HttpServiceMetrics, ReadsTheQueueDepthFromTheStoreAtEachScrape) {
     const std::string text = metrics.expose();
     EXPECT_TRUE(has_line(text, R"(txmail_queue_depth{state="queued"} 2)")) << text;
     EXPECT_TRUE(has_line(text, R"(txmail_queue_depth{state="dead"} 0)"));
+    EXPECT_EQ(text.find(R"(txmail_queue_depth{state="sent"})"), std::string::npos)
+        << "every message ever delivered is not queue depth: " << text;
 }
 
 TEST(HttpServiceMetrics, GetMetricsNeedsNoTokenAndSpeaksTheTextFormat) {

@@ -527,6 +527,28 @@ TYPED_TEST(StoreContract, StatsCountEveryStatusAndTheOldestWaiting) {
     EXPECT_EQ(stats->oldest_queued, this->get(first).created_at) << "sending still counts";
 }
 
+TYPED_TEST(StoreContract, CountGivesEachStatusAskedForInTheOrderAsked) {
+    this->enqueue(new_message("a"));
+    this->enqueue(new_message("b"));
+    ASSERT_TRUE(this->store->cancel(this->enqueue(new_message("c")), ""));
+    const auto leased = this->lease("w", this->soon, 1);
+    ASSERT_EQ(leased.size(), 1u);
+    ASSERT_TRUE(
+        this->store->complete(leased[0].id, "w", accepted_attempt(), {Outcome::Kind::sent}));
+    this->enqueue(new_message("d"));
+
+    const Status asked[] = {Status::canceled, Status::queued, Status::dead, Status::sent};
+    auto counts = this->store->count(asked);
+    ASSERT_TRUE(counts) << counts.error().describe();
+    EXPECT_EQ(
+        *counts,
+        (std::vector<std::pair<Status, std::int64_t>>{
+            {Status::canceled, 1}, {Status::queued, 2}, {Status::dead, 0}, {Status::sent, 1}}));
+    auto none = this->store->count({});
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
+}
+
 TYPED_TEST(StoreContract, NextDueIsTheEarliestWaitingTimeOrExpiringLease) {
     auto none = this->store->next_due();
     ASSERT_TRUE(none);

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "txmail/outbox/lifecycle.h"
+
 namespace txmail::http {
 namespace {
 
@@ -47,7 +49,8 @@ ServiceMetrics::ServiceMetrics()
                                          "Time one backend send took, successful or not.",
                                          {"backend"}, send_bounds())),
       queue_depth_(registry_.gauge("txmail_queue_depth",
-                                   "Outbox messages by state, read from the store at scrape time.",
+                                   "Outbox messages waiting (queued, sending, retry) or stopped "
+                                   "(dead, canceled), read from the store at scrape time.",
                                    {"state"})),
       stripe_received_(registry_
                            .gauge("txmail_stripe_events_received",
@@ -98,13 +101,13 @@ void ServiceMetrics::count_webhook(std::string_view outcome) {
 
 void ServiceMetrics::track_queue(outbox::Store& store) {
     registry_.on_scrape([this, &store] {
-        auto stats = store.stats();
-        if (!stats) {
+        auto counts = store.count(outbox::queue_statuses);
+        if (!counts) {
             // The last values stay; /readyz reports the store itself.
-            spdlog::warn("metrics: cannot read the outbox depth: {}", stats.error().describe());
+            spdlog::warn("metrics: cannot read the outbox depth: {}", counts.error().describe());
             return;
         }
-        for (const auto& [status, count] : stats->by_status)
+        for (const auto& [status, count] : *counts)
             queue_depth_.with({outbox::to_string(status)}).set(static_cast<double>(count));
     });
 }

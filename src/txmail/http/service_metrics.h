@@ -34,7 +34,8 @@ class ServiceMetrics {
     void count_accepted(std::string_view event);
     // "invalid_signature" also counts as a signature failure.
     void count_webhook(std::string_view outcome);
-    // txmail_queue_depth{state} from store.stats() at each scrape; the store must outlive this.
+    // txmail_queue_depth{state} from the store at each scrape, for outbox::queue_statuses (not
+    // `sent`: txmail_messages_sent_total counts those); the store must outlive this.
     void track_queue(outbox::Store& store);
     // txmail_stripe_events_received from ledger.count_received() at each scrape; the ledger must
     // outlive this.

@@ -22,6 +22,10 @@ namespace txmail::outbox {
 // In declaration order, so static_cast<std::size_t>(status) indexes it.
 inline constexpr std::array<Status, 6> all_statuses = {
     Status::queued, Status::sending, Status::sent, Status::retry, Status::dead, Status::canceled};
+// The statuses a message waits in or stopped in short of delivery: txmail_queue_depth's states.
+// `sent` is the one a healthy outbox grows without bound, and it has a counter of its own.
+inline constexpr std::array<Status, 5> queue_statuses = {
+    Status::queued, Status::sending, Status::retry, Status::dead, Status::canceled};
 
 std::int64_t to_unix_ms(TimePoint time);
 TimePoint from_unix_ms(std::int64_t milliseconds);

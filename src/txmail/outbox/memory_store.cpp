@@ -182,6 +182,17 @@ Result<Stats> MemoryStore::stats() {
     return stats;
 }
 
+Result<std::vector<std::pair<Status, std::int64_t>>> MemoryStore::count(
+    std::span<const Status> statuses) {
+    std::lock_guard lock(mutex_);
+    std::vector<std::pair<Status, std::int64_t>> counts;
+    for (Status status : statuses)
+        counts.emplace_back(status, std::ranges::count_if(rows_, [&](const auto& entry) {
+                                return entry.second.message.status == status;
+                            }));
+    return counts;
+}
+
 Result<void> MemoryStore::retry(MessageId id, TimePoint now) {
     std::lock_guard lock(mutex_);
     auto found = rows_.find(id);

@@ -81,6 +81,22 @@ std::string select_messages(std::string_view rest) {
     return "SELECT " + std::string(message_columns) + " FROM messages " + std::string(rest);
 }
 
+Result<std::vector<std::pair<Status, std::int64_t>>> count_by_status(
+    Connection& connection, std::span<const Status> statuses) {
+    std::vector<std::pair<Status, std::int64_t>> counts;
+    for (Status status : statuses) {
+        auto query = connection.prepare(count_in_status_query);
+        if (!query)
+            return fail(query.error());
+        query->bind(1, to_string(status));
+        auto row = query->step();
+        if (!row)
+            return fail(row.error());
+        counts.emplace_back(status, *row ? query->integer(0) : 0);
+    }
+    return counts;
+}
+
 const std::string& due_messages_query() {
     static const std::string sql =
         select_messages("INDEXED BY messages_due WHERE " + std::string(unfinished_status) +

@@ -2,8 +2,12 @@
 // statement of the SQLite store so that a column is read and written in one place.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "txmail/outbox/sqlite/connection.h"
 #include "txmail/outbox/store.h"
@@ -22,6 +26,13 @@ inline constexpr std::string_view message_columns =
 // migrations.cpp gives.
 inline constexpr std::string_view unfinished_status =
     "(status = 'queued' OR status = 'retry' OR status = 'sending')";
+
+// One status's messages, counted over the range messages_status (status, id) holds for it: as
+// long as what it counts, where a GROUP BY over every status reads every message ever stored.
+inline constexpr std::string_view count_in_status_query =
+    "SELECT count(*) FROM messages WHERE status = ?1";
+Result<std::vector<std::pair<Status, std::int64_t>>> count_by_status(
+    Connection& connection, std::span<const Status> statuses);
 
 StoredMessage read_message(const Statement& row);
 // "SELECT <message_columns> FROM messages <rest>".

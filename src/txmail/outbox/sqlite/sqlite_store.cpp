@@ -276,24 +276,20 @@ Result<void> SqliteStore::ping() {
     return reader_->probe("messages");
 }
 
+Result<std::vector<std::pair<Status, std::int64_t>>> SqliteStore::count(
+    std::span<const Status> statuses) {
+    std::lock_guard lock(reader_mutex_);
+    return count_by_status(*reader_, statuses);
+}
+
 Result<Stats> SqliteStore::stats() {
     Stats stats;
-    for (Status status : all_statuses)
-        stats.by_status.emplace_back(status, 0);
     {
         std::lock_guard lock(reader_mutex_);
-        auto counts = reader_->prepare("SELECT status, count(*) FROM messages GROUP BY status");
+        auto counts = count_by_status(*reader_, all_statuses);
         if (!counts)
             return fail(counts.error());
-        for (;;) {
-            auto row = counts->step();
-            if (!row)
-                return fail(row.error());
-            if (!*row)
-                break;
-            if (auto status = parse_status(counts->text(0)))
-                stats.by_status[static_cast<std::size_t>(*status)].second = counts->integer(1);
-        }
+        stats.by_status = std::move(*counts);
         static const std::string oldest_sql =
             "SELECT min(created_at) FROM messages INDEXED BY messages_due WHERE " +
             std::string(unfinished_status);

@@ -48,6 +48,8 @@ class SqliteStore final : public Store {
     Result<std::vector<Attempt>> attempts(MessageId id) override;
     Result<std::vector<StoredMessage>> list(const ListFilter& filter) override;
     Result<Stats> stats() override;
+    Result<std::vector<std::pair<Status, std::int64_t>>> count(
+        std::span<const Status> statuses) override;
     Result<void> ping() override;
     Result<void> retry(MessageId id, TimePoint now) override;
     Result<void> cancel(MessageId id, const std::string& reason) override;
