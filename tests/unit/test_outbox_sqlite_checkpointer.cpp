@@ -46,14 +46,18 @@ class CheckpointerTest : public ::testing::Test {
     }
 
     // One commit of `rows` rows of 12,000 bytes: two overflow pages and a leaf each (ten rows
-    // write 32 frames).
+    // write 32 frames). Then what the group commit does between batches.
     void commit(int rows) {
         ASSERT_TRUE(writer->execute(
             "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
             std::to_string(rows) + ") INSERT INTO t SELECT randomblob(12000) FROM n"));
+        checkpointer->copy_if_due();
     }
     // One commit of a row of one byte: a leaf and page 1, at most finish_at.
-    void commit_a_little() { ASSERT_TRUE(writer->execute("INSERT INTO t VALUES (x'00')")); }
+    void commit_a_little() {
+        ASSERT_TRUE(writer->execute("INSERT INTO t VALUES (x'00')"));
+        checkpointer->copy_if_due();
+    }
 
     // Waits on a condition, not on time; the deadline only turns a bug into a failure instead
     // of a test that never ends.
@@ -104,6 +108,20 @@ class CheckpointerTest : public ::testing::Test {
     std::unique_ptr<Connection> writer;
     std::optional<Checkpointer> checkpointer;
 };
+
+TEST_F(CheckpointerTest, TheCommitOnlyNotesTheWalsSizeAndTheCopyWaitsForCopyIfDue) {
+    ASSERT_TRUE(writer->execute(
+        "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) "
+        "INSERT INTO t SELECT randomblob(12000) FROM n"));  // past start_at, inside the COMMIT
+    checkpointer->copy_if_due();
+    ASSERT_TRUE(rounds_on_thread_reach(1)) << "copy_if_due() started the round";
+    ASSERT_TRUE(writer->execute("INSERT INTO t VALUES (x'00')"));
+    EXPECT_EQ(checkpointer->counts().by_writer, 0u) << "nothing copied inside the COMMIT";
+    checkpointer->copy_if_due();
+    EXPECT_EQ(checkpointer->counts().by_writer, 1u);
+    checkpointer->copy_if_due();
+    EXPECT_EQ(checkpointer->counts().by_writer, 1u) << "no commit since: nothing to do";
+}
 
 TEST_F(CheckpointerTest, BelowStartAtNothingIsCopied) {
     commit(1);

@@ -254,6 +254,35 @@ TEST_F(GroupCommitTest, SubmittedWorkIsAnsweredThroughItsCallbackOnceDurable) {
     EXPECT_EQ(count_rows(), 1);
 }
 
+// The upkeep between batches (the Checkpointer's copy, with its two fsyncs) runs once a batch is
+// handed to the syncer: that batch's callers are answered while it runs, the next batch waits.
+TEST_F(GroupCommitTest, TheUpkeepBetweenBatchesHoldsTheNextBatchNotTheLastOnesAnswer) {
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::atomic<int> upkeeps = 0;
+    GroupCommit group(*connection, {.between_batches = [&] {
+        if (upkeeps++ == 0)
+            released.wait();
+    }});
+    auto first = std::async(std::launch::async, [&] { return group.run(insert("first")); });
+    // The deadline only turns an answer held behind the upkeep into a failure, not a hang.
+    const bool answered_while_held = first.wait_for(30s) == std::future_status::ready;
+    EXPECT_TRUE(answered_while_held) << "a durable caller answered while the upkeep is held";
+    while (upkeeps.load() == 0)
+        std::this_thread::yield();
+    auto second = std::async(std::launch::async, [&] { return group.run(insert("second")); });
+    while (group.waiting() < 1)  // queued behind the upkeep, not written
+        std::this_thread::yield();
+    EXPECT_EQ(count_rows(), 1);
+    release.set_value();
+    EXPECT_TRUE(first.get());
+    EXPECT_TRUE(second.get());
+    EXPECT_EQ(count_rows(), 2);
+    while (upkeeps.load() < 2)  // the second batch's, which its answer does not wait for
+        std::this_thread::yield();
+    EXPECT_EQ(upkeeps.load(), 2) << "once after each batch";
+}
+
 TEST_F(GroupCommitTest, WithoutPipelinedSyncEachBatchIsSyncedBeforeTheNextIsWritten) {
     HeldSync held;
     GroupCommit group(*connection,

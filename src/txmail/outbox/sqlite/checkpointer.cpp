@@ -28,7 +28,17 @@ Checkpointer::Counts Checkpointer::counts() const {
 }
 
 void Checkpointer::after_commit(int frames) {
+    std::lock_guard lock(mutex_);
+    frames_ = frames;
+    committed_ = true;
+}
+
+void Checkpointer::copy_if_due() {
     std::unique_lock lock(mutex_);
+    if (!committed_)
+        return;
+    committed_ = false;
+    const int frames = frames_;
     bool copy_here = false;
     if (state_ == State::copying && frames >= options_.hold_at) {
         ++counts_.holds;

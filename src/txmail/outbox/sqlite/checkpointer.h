@@ -17,6 +17,11 @@
 // (a PASSIVE checkpoint of its own, inside its next COMMIT), which leaves the whole WAL copied,
 // and SQLite starts it again at the writer's next transaction, as after its own checkpoint.
 //
+// The writer's part runs in copy_if_due(), which the group commit calls once a committed batch
+// is handed to the syncer, not inside the COMMIT (where SQLite's WAL hook runs): the batch that
+// took the WAL past a threshold is then answered after its sync as any other, instead of after the
+// writer's copy and its two fsyncs as well.
+//
 // Each checkpoint copies only what no reader still needs, as SQLite's own does; a WAL held back
 // by a long reader is copied at a later round. Past `hold_at` frames (the disk slow, the thread's
 // round long) the writer waits for the round and copies the rest itself, as SQLite would: that
@@ -61,6 +66,11 @@ class Checkpointer {
     };
     Counts counts() const;
 
+    // On the writer's thread, after its commits and before its next transaction: copies the last
+    // frames, waits for the thread's round past hold_at, or starts a round, as the WAL's size at
+    // the last commit asks. Nothing when nothing was committed since the last call.
+    void copy_if_due();
+
   private:
     enum class State {
         idle,     // below start_at, or the writer has just copied the rest
@@ -69,7 +79,7 @@ class Checkpointer {
         failed,   // the thread's last checkpoint failed: the writer checkpoints as SQLite would
     };
 
-    void after_commit(int frames);  // on the writer's thread
+    void after_commit(int frames);  // in the writer's COMMIT: only notes the WAL's size
     void copy_loop();
 
     Connection& writer_;
@@ -80,6 +90,8 @@ class Checkpointer {
     std::condition_variable round_done_;  // the writer waits on it past hold_at
     State state_ = State::idle;
     int backfilled_ = 0;
+    int frames_ = 0;          // the WAL's size at the writer's last commit
+    bool committed_ = false;  // since the last copy_if_due()
     bool stopping_ = false;
     Counts counts_;
     std::thread thread_;

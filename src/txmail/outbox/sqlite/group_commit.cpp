@@ -91,6 +91,7 @@ void GroupCommit::write_loop() {
             sync(batch);
             lock.lock();
             finish(batch, lock);
+            between_batches(lock);
             continue;
         }
         Batch answered_now;
@@ -105,7 +106,16 @@ void GroupCommit::write_loop() {
         committed_.notify_one();
         if (!answered_now.empty())
             finish(answered_now, lock);
+        between_batches(lock);
     }
+}
+
+void GroupCommit::between_batches(std::unique_lock<std::mutex>& lock) {
+    if (!options_.between_batches)
+        return;
+    lock.unlock();
+    options_.between_batches();
+    lock.lock();
 }
 
 void GroupCommit::sync_loop() {

@@ -60,6 +60,10 @@ class GroupCommit {
         // false: the writer syncs each batch itself before it writes the next (with
         // max_batch = 1, the naive baseline: one transaction and one fsync per caller).
         bool pipelined_sync = true;
+        // Run on the writer's thread after each committed batch, once the batch is handed to the
+        // syncer (or synced, without pipelined_sync) and before the next BEGIN: upkeep of the
+        // connection that no caller should wait for (the Checkpointer's copy).
+        std::function<void()> between_batches;
         // How a committed batch is made durable; empty: fdatasync of the connection's WAL.
         // Tests hold it or make it fail to watch the pipeline.
         std::function<Result<void>()> sync;
@@ -100,7 +104,8 @@ class GroupCommit {
     Result<void> run_work(const Work& work);  // exceptions become errors
     void sync(const Batch& batch);            // a failed sync fails every caller in the batch
     void finish(const Batch& batch, std::unique_lock<std::mutex>& lock);
-    static void answer(Item& item);  // a submitted item's callback
+    void between_batches(std::unique_lock<std::mutex>& lock);  // options_.between_batches, if any
+    static void answer(Item& item);                            // a submitted item's callback
 
     Connection& connection_;
     WalFile wal_;

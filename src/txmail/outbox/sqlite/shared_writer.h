@@ -22,11 +22,17 @@ struct SharedWriter {
                  GroupCommit::Options options)
         : connection(std::move(c)),
           checkpointer(*connection, std::move(checkpointing)),
-          commits(*connection, options) {}
+          commits(*connection, copying_between_batches(std::move(options))) {}
 
     std::unique_ptr<Connection> connection;  // used only through `commits`
     Checkpointer checkpointer;  // hooked onto the connection before `commits` writes, gone after
     GroupCommit commits;
+
+  private:
+    GroupCommit::Options copying_between_batches(GroupCommit::Options options) {
+        options.between_batches = [this] { checkpointer.copy_if_due(); };
+        return options;
+    }
 };
 
 // The writer for `path` with these options, opened (and the file migrated) on first use. Stores
