@@ -22,7 +22,7 @@
 #
 # Usage: bench/run-http.sh [build dir, default build]
 # Environment: ROUNDS (5), SECONDS_PER_RUN (10), THREADS (2), CONNECTIONS (32),
-#   GUNICORN_WORKERS (2 x cores + 1, gunicorn's advice), EVENTS_PER_SECOND (8000): distinct
+#   GUNICORN_WORKERS (2 x cores + 1, gunicorn's advice), EVENTS_PER_SECOND (12000): distinct
 #   Stripe events signed per second of a run (more than the fastest server takes, else the
 #   summary says how often events were repeated); DATABASE_DIR (a temporary directory on disk):
 #   where both sides keep their SQLite files. The fixed-rate phase after the rounds: RATE_PEER
@@ -35,7 +35,7 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 GUNICORN_WORKERS=${GUNICORN_WORKERS:-$((2 * $(nproc) + 1))}
-EVENTS_PER_SECOND=${EVENTS_PER_SECOND:-8000}
+EVENTS_PER_SECOND=${EVENTS_PER_SECOND:-12000}
 RATE_PEER=${RATE_PEER:-django-send-tls}
 AIM_RATIO=${AIM_RATIO:-20}
 RATE_ROUNDS=${RATE_ROUNDS:-3}
