@@ -1,10 +1,12 @@
 // Checkpointer (sqlite/checkpointer.h): past start_at frames its thread copies the WAL while the
 // writer goes on; it copies again while the writer added more than finish_at meanwhile; the
-// writer's next commit copies the last little, and the commit after it starts the WAL again from
-// its beginning, every row kept; a reader's snapshot is never copied over; past hold_at the writer
-// waits for the thread's round; a failed round leaves the checkpoints to the writer until one of
-// its own succeeds. Timing-free: the test thread is the writer, and waits for the checkpointer's
-// thread to have finished a round (or holds the round) before it commits again.
+// writer copies the last little after its next commit (copy_if_due(), which the group commit
+// calls between batches and these tests after each commit), and the commit after it starts the
+// WAL again from its beginning, every row kept; a reader's snapshot is never copied over; past
+// hold_at the writer waits for the thread's round; a failed round leaves the checkpoints to the
+// writer until one of its own succeeds. Timing-free: the test thread is the writer, and waits for
+// the checkpointer's thread to have finished a round (or holds the round) before it commits
+// again.
 #include "txmail/outbox/sqlite/checkpointer.h"
 
 #include <gtest/gtest.h>

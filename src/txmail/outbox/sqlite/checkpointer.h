@@ -14,7 +14,7 @@
 // metadata as well (the p99 went to 46 – 104 ms when tried). So the copying goes in rounds: past
 // `start_at` frames the thread copies what is there while the writer goes on; again, while what
 // the writer added meanwhile is more than `finish_at`; then the writer copies that last little
-// (a PASSIVE checkpoint of its own, inside its next COMMIT), which leaves the whole WAL copied,
+// (a PASSIVE checkpoint of its own, after its next COMMIT), which leaves the whole WAL copied,
 // and SQLite starts it again at the writer's next transaction, as after its own checkpoint.
 //
 // The writer's part runs in copy_if_due(), which the group commit calls once a committed batch
