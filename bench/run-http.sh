@@ -26,7 +26,10 @@
 #   Stripe events signed per second of a run (more than the fastest server takes, else the
 #   summary says how often events were repeated); DATABASE_DIR (a temporary directory on disk):
 #   where both sides keep their SQLite files. The fixed-rate phase after the rounds: RATE_PEER
-#   (django-send-tls, or django-send), AIM_RATIO (20), RATE_ROUNDS (3), RATE_CONNECTIONS (64).
+#   (django-send-tls, or django-send), AIM_RATIO (20), RATE_ROUNDS (3), RATE_CONNECTIONS (64);
+#   FIXED_RATE (unset): requests per second for that phase instead of AIM_RATIO x RATE_PEER's
+#   median in this run, so that runs at different hours load txmail alike (Django's speed moved
+#   20x django-send-tls from 3,900 to 5,800 req/s within one day on this machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-${BUILD:-build}}
@@ -40,6 +43,7 @@ RATE_PEER=${RATE_PEER:-django-send-tls}
 AIM_RATIO=${AIM_RATIO:-20}
 RATE_ROUNDS=${RATE_ROUNDS:-3}
 RATE_CONNECTIONS=${RATE_CONNECTIONS:-64}
+FIXED_RATE=${FIXED_RATE:-}
 txmail=$(realpath "$BUILD/txmail" 2>/dev/null || true)
 if [ ! -x "$txmail" ]; then
     echo "missing $BUILD/txmail: cmake --build $BUILD --target txmail" >&2
@@ -201,13 +205,15 @@ done
 # HTTP layer alone cost at that rate, so a p99 above the aim can be read as the code's or the
 # machine's (on a shared two-core host it moved from 1 to 11 ms between runs minutes apart).
 for trigger in "${triggers[@]}"; do
-    rate=$(/usr/bin/python3 -c '
+    rate_source=$RATE_PEER
+    [ -n "$FIXED_RATE" ] && rate_source=fixed
+    rate=${FIXED_RATE:-$(/usr/bin/python3 -c '
 import statistics, sys
 path, peer, trigger, ratio = sys.argv[1:]
 rates = [int(f["requests"]) / (int(f["duration_us"]) / 1e6)
          for w in map(str.split, open(path)) if w[:2] == [peer, trigger]
          for f in [dict(x.split("=") for x in w[2:])]]
-print(round(statistics.median(rates) * float(ratio)))' "$results" "$RATE_PEER" "$trigger" "$AIM_RATIO")
+print(round(statistics.median(rates) * float(ratio)))' "$results" "$RATE_PEER" "$trigger" "$AIM_RATIO")}
     read -r url _ <<< "$(target txmail "$trigger")"
     for round in $(seq "$RATE_ROUNDS"); do
         requests=$work/user-registered.txt
@@ -222,7 +228,7 @@ print(round(statistics.median(rates) * float(ratio)))' "$results" "$RATE_PEER" "
         "$rate_tool" --url "$url" --rate "$rate" --seconds "$SECONDS_PER_RUN" \
             --connections "$RATE_CONNECTIONS" --file "$requests" "${options[@]}" > "$work/rate.out"
         until [ "$(undelivered "$txmail_url")" = 0 ]; do sleep 0.2; done
-        line="rate $trigger peer=$RATE_PEER $(sed -n 's/^RESULT //p' "$work/rate.out")"
+        line="rate $trigger peer=$rate_source $(sed -n 's/^RESULT //p' "$work/rate.out")"
         echo "fixed rate $round/$RATE_ROUNDS: $line" >&2
         echo "$line" >> "$results"
         "$rate_tool" --url "$txmail_url/healthz" --rate "$rate" --seconds "$SECONDS_PER_RUN" \
@@ -318,8 +324,9 @@ for trigger, r in rates.items():
     med = lambda key: statistics.median(int(x[key]) for x in r)
     answered = [int(x["requests"]) / (int(x["duration_us"]) / 1e6) for x in r]
     per_run_p99 = [f"{int(x['p99_us']) / 1000:.1f}" for x in r]
+    due_from = "FIXED_RATE" if r[0]["peer"] == "fixed" else f"{r[0]['peer']} x the aim's ratio"
     print(f"\n{trigger} at a fixed rate (open loop, bench_http_rate, {len(r)} runs of {seconds} s, "
-          f"medians): {r[0]['rate']} req/s due = {r[0]['peer']} x the aim's ratio; answered "
+          f"medians): {r[0]['rate']} req/s due = {due_from}; answered "
           f"{statistics.median(answered):.0f} req/s; latency from when due: p50 "
           f"{med('p50_us') / 1000:.2f} ms, p99 {med('p99_us') / 1000:.2f} ms (aim < 10 ms), p99.9 "
           f"{med('p999_us') / 1000:.2f} ms, max {med('max_us') / 1000:.1f} ms; sent late (> 1 ms "
