@@ -6,7 +6,9 @@
 - ``txmail enqueue`` renders and queues a notification (priority from the event catalogue,
   idempotency keys, ``@file`` data), and queues nothing when the data is bad;
 - ``txmail outbox list|show|stats|retry|cancel`` and ``txmail migrate`` (twice) print what the
-  database holds, and refuse what does not apply with the id and the state.
+  database holds, and refuse what does not apply with the id and the state;
+- ``txmail outbox purge --older-than`` deletes old finished messages with their bodies and
+  attempts, and keeps old waiting ones and recent finished ones.
 """
 
 import email
@@ -222,6 +224,52 @@ class OutboxStoreTest(unittest.TestCase):
                                            "status": "queued"})
         done = self.txmail("outbox", "cancel", "12345", expect=2)
         self.assertIn("12345", done.stderr)
+
+    def test_purge_deletes_old_finished_messages_and_keeps_the_rest(self):
+        old_canceled, _ = self.enqueue("welcome")
+        old_queued, _ = self.enqueue("welcome")
+        recent_canceled, _ = self.enqueue("welcome")
+        for message_id in (old_canceled, recent_canceled):
+            self.txmail("outbox", "cancel", str(message_id))
+        forty_days_ms = 40 * 86_400_000
+        with sqlite3.connect(self.db) as db:
+            db.execute("UPDATE messages SET created_at = created_at - ? WHERE id IN (?, ?)",
+                       (forty_days_ms, old_canceled, old_queued))
+            # Three webhook requests' audit rows, as txmail serve writes them: a refused one and
+            # one whose event waits to be acted on, both 40 days old, and one from today.
+            now_ms = int(db.execute("SELECT max(created_at) FROM messages").fetchone()[0])
+            for received_at, outcome in ((now_ms - forty_days_ms, "invalid_signature"),
+                                         (now_ms - forty_days_ms, "received"),
+                                         (now_ms, "queued")):
+                request_id = db.execute(
+                    "INSERT INTO stripe_webhook_requests (received_at, source_ip, valid, reason, "
+                    "event_id, event_type, outcome, message_ids) "
+                    "VALUES (?, '127.0.0.1', 0, '', '', '', ?, '[]')",
+                    (received_at, outcome)).lastrowid
+                db.execute("INSERT INTO stripe_webhook_request_contents (request_id, headers, "
+                           "body) VALUES (?, '{}', x'7b7d')", (request_id,))
+
+        done = self.txmail("outbox", "purge", "--older-than", "30d")
+        self.assertRegex(done.stdout,
+                         r"^purged 1 sent, dead or canceled message created before \d{4}-")
+        self.assertIn("purged 1 Stripe webhook request received before", done.stdout)
+        self.assertEqual(self.rows("SELECT outcome FROM stripe_webhook_requests ORDER BY id"),
+                         [("received",), ("queued",)])
+        self.assertEqual(len(self.rows("SELECT request_id FROM stripe_webhook_request_contents")),
+                         2, "the refused request's headers and body went with it")
+        self.assertEqual(self.rows("SELECT id, status FROM messages ORDER BY id"),
+                         [(old_queued, "queued"), (recent_canceled, "canceled")])
+        self.assertEqual(self.rows("SELECT message_id FROM message_bodies ORDER BY message_id"),
+                         [(old_queued,), (recent_canceled,)])
+        out = json.loads(self.txmail("outbox", "purge", "--older-than", "30d", "--json").stdout)
+        self.assertEqual((out["messages"], out["stripe_webhook_requests"]), (0, 0))
+
+        done = self.txmail("outbox", "purge", "--older-than", "a month", expect=2)
+        self.assertIn("--older-than", done.stderr)
+        self.assertIn("a month", done.stderr)
+        done = self.txmail("outbox", "purge", expect=2)
+        self.assertIn("--older-than", done.stderr)
+        self.assertEqual(len(self.rows("SELECT id FROM messages")), 2, "nothing more purged")
 
     # -- txmail migrate ---------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 // What only the SQLite store has to show beyond the contract suite: many threads enqueueing at
 // once through group commit, several store instances (as several processes) on one file, and
-// rows that outlive the store that wrote them.
+// rows that outlive the store that wrote them, and a purge in batches that stops at its cutoff.
 #include "txmail/outbox/sqlite/sqlite_store.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +9,9 @@
 
 #include "support/rendered_messages.h"
 #include "support/temp_directory.h"
+#include "txmail/outbox/lifecycle.h"
+#include "txmail/outbox/sqlite/connection.h"
+#include "txmail/outbox/sqlite/oldest_rows_purge.h"
 
 namespace txmail::outbox::sqlite {
 namespace {
@@ -142,6 +145,61 @@ TEST(SqliteStore, StoresOnOneFileInOneProcessShareOneWriter) {
     EXPECT_EQ(before, first->transactions());
     ASSERT_TRUE(second->enqueue(message_named("b")));
     EXPECT_EQ(first->transactions(), before + 1) << "one group commit wrote both";
+}
+
+std::int64_t scalar(Connection& connection, const std::string& sql) {
+    auto query = connection.prepare(sql);
+    if (!query)
+        throw std::runtime_error(query.error().describe());
+    auto row = query->step();
+    if (!row || !*row)
+        throw std::runtime_error("no row from " + sql);
+    return query->integer(0);
+}
+
+TEST(SqliteStore, PurgeDeletesInBatchesAndStopsAtTheFirstMessageSinceItsCutoff) {
+    testing::TempDirectory directory;
+    auto store = open_store_at(directory / "outbox.db");
+    const std::size_t old_count = 2 * purge_batch + 201;
+    const std::vector<NewMessage> old(old_count, message_named("old"));
+    auto old_ids = store->enqueue_batch(old);
+    ASSERT_TRUE(old_ids) << old_ids.error().describe();
+    const MessageId waiting = (*old_ids)[purge_batch + 99].id;
+    auto raw = Connection::open(directory / "outbox.db");
+    ASSERT_TRUE(raw) << raw.error().describe();
+    // Delivered with an attempt each, as the dispatcher leaves them, but one still waiting.
+    ASSERT_TRUE((*raw)->execute(
+        "INSERT INTO attempts (message_id, number, started_at, duration_ms, backend, accepted) "
+        "SELECT id, 1, created_at, 3, 'smtp', 1 FROM messages; "
+        "UPDATE messages SET status = 'sent', attempt_count = 1 WHERE id <> " +
+        std::to_string(waiting)));
+    // Waiting on the clock itself, not on another thread: the next message is created after the
+    // cutoff.
+    const TimePoint cutoff = truncate_to_ms(Clock::now()) + 1ms;
+    while (Clock::now() < cutoff) {
+    }
+    auto newer = store->enqueue(message_named("new"));
+    ASSERT_TRUE(newer);
+    ASSERT_TRUE((*raw)->execute("UPDATE messages SET status = 'sent' WHERE id = " +
+                                std::to_string(newer->id)));
+
+    const auto transactions_before = store->transactions();
+    auto purged = store->purge_finished(cutoff);
+    ASSERT_TRUE(purged) << purged.error().describe();
+    EXPECT_EQ(*purged, static_cast<std::int64_t>(old_count - 1));
+    EXPECT_EQ(store->transactions() - transactions_before, 3u)
+        << "500, 500, then the last 201 and the first message past the cutoff";
+    EXPECT_EQ(scalar(**raw, "SELECT count(*) FROM messages"), 2);
+    EXPECT_EQ(scalar(**raw, "SELECT count(*) FROM messages WHERE id = " + std::to_string(waiting) +
+                                " OR id = " + std::to_string(newer->id)),
+              2)
+        << "the waiting message and the one past the cutoff stay";
+    EXPECT_EQ(scalar(**raw, "SELECT count(*) FROM message_bodies"), 2) << "bytes go with them";
+    EXPECT_EQ(scalar(**raw, "SELECT count(*) FROM attempts"), 1) << "only the waiting one's";
+
+    auto again = store->purge_finished(cutoff);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*again, 0);
 }
 
 TEST(SqliteStore, AnUnwritableFileIsAnErrorNamingIt) {

@@ -549,6 +549,49 @@ TYPED_TEST(StoreContract, CountGivesEachStatusAskedForInTheOrderAsked) {
     EXPECT_TRUE(none->empty());
 }
 
+TYPED_TEST(StoreContract, PurgeDeletesFinishedMessagesCreatedBeforeTheCutoffOnly) {
+    const MessageId sent = this->enqueue(new_message("sent"));
+    const MessageId dead = this->enqueue(new_message("dead"));
+    const MessageId canceled = this->enqueue(new_message("canceled", priority::normal, "key-1"));
+    ASSERT_TRUE(this->store->cancel(canceled, ""));
+    ASSERT_EQ(this->lease("w", this->soon, 2).size(), 2u);
+    ASSERT_TRUE(this->store->complete(sent, "w", accepted_attempt(), {Outcome::Kind::sent}));
+    ASSERT_TRUE(this->store->complete(dead, "w", failed_attempt(550, "5.1.1", "550 no"),
+                                      {Outcome::Kind::dead, {}, "recipient refused"}));
+    const MessageId leased = this->enqueue(new_message("leased"));
+    ASSERT_EQ(this->lease("w", this->soon, 1).size(), 1u);
+    const MessageId queued = this->enqueue(new_message("queued"));
+    // Waiting on the clock itself, not on another thread: what follows is created after it.
+    const TimePoint cutoff = truncate_to_ms(Clock::now()) + 1ms;
+    while (Clock::now() < cutoff) {
+    }
+    const MessageId recent = this->enqueue(new_message("recent"));
+    ASSERT_TRUE(this->store->cancel(recent, ""));
+
+    auto purged = this->store->purge_finished(cutoff);
+    ASSERT_TRUE(purged) << purged.error().describe();
+    EXPECT_EQ(*purged, 3);
+    for (MessageId gone : {sent, dead, canceled}) {
+        auto found = this->store->get(gone);
+        ASSERT_TRUE(found);
+        EXPECT_FALSE(found->has_value()) << "message " << gone;
+        auto attempts = this->store->attempts(gone);
+        ASSERT_TRUE(attempts);
+        EXPECT_TRUE(attempts->empty()) << "message " << gone;
+    }
+    EXPECT_EQ(this->get(leased).status, Status::sending);
+    EXPECT_EQ(this->get(queued).status, Status::queued);
+    EXPECT_EQ(this->get(recent).status, Status::canceled) << "created since the cutoff";
+
+    auto again = this->store->enqueue(new_message("again", priority::normal, "key-1"));
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(again->created) << "the key went with its message";
+    EXPECT_NE(again->id, canceled);
+    auto nothing_left = this->store->purge_finished(cutoff);
+    ASSERT_TRUE(nothing_left);
+    EXPECT_EQ(*nothing_left, 0);
+}
+
 TYPED_TEST(StoreContract, NextDueIsTheEarliestWaitingTimeOrExpiringLease) {
     auto none = this->store->next_due();
     ASSERT_TRUE(none);

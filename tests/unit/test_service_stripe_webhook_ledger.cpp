@@ -315,6 +315,41 @@ TEST_P(StripeWebhookLedgerContract, ReceivedEventsAreListedWithTheirRequestAndFi
     EXPECT_EQ(due[0].request_id, request_ids[2]);
 }
 
+TEST_P(StripeWebhookLedgerContract, PurgeDeletesOldRequestsButNotOnesWhoseEventWaits) {
+    const auto long_ago = now - std::chrono::hours(2);
+    auto store_at = [&](const std::string& id, WebhookClock::time_point at,
+                        std::string_view outcome) {
+        WebhookRequest request = request_for(id);
+        request.received_at = at;
+        request.outcome = std::string(outcome);
+        request.body = "{\"id\":\"" + id + "\"}";
+        auto stored = ledger->store_event_and_record(event(id), request, at - minutes(5));
+        EXPECT_TRUE(stored) << stored.error().describe();
+    };
+    store_at("evt_old", long_ago, "queued");
+    store_at("evt_waiting", long_ago, stripe_event_status::received);
+    WebhookRequest refused;
+    refused.received_at = long_ago;
+    refused.outcome = "invalid_signature";
+    refused.body = "forged";
+    ASSERT_TRUE(ledger->record_request(refused));
+    store_at("evt_new", now, "queued");
+
+    auto purged = ledger->purge_requests(now - std::chrono::hours(1));
+    ASSERT_TRUE(purged) << purged.error().describe();
+    EXPECT_EQ(*purged, 2);
+    const auto requests = ledger->requests({});
+    ASSERT_TRUE(requests);
+    std::vector<std::string> left;
+    for (const auto& request : *requests)
+        left.push_back(request.event_id);
+    EXPECT_EQ(left, (std::vector<std::string>{"evt_new", "evt_waiting"}));
+
+    EXPECT_TRUE(ledger->find_event("evt_old").value().has_value()) << "events stay";
+    EXPECT_FALSE(store(event("evt_old"), now)) << "a redelivery is still a duplicate";
+    EXPECT_EQ(ledger->purge_requests(now - std::chrono::hours(1)).value(), 0);
+}
+
 TEST(SqliteStripeWebhookLedger, WritesInTheOutboxsTransactions) {
     testing::TempDirectory directory;
     auto outbox = outbox::sqlite::SqliteStore::open(directory / "txmail.db");

@@ -1,5 +1,5 @@
-// `txmail outbox list|show|retry|cancel|stats`: what the outbox (TXMAIL_DATABASE_URL) holds, and
-// the two operator actions. Every subcommand takes --json (outbox/message_json.h shapes).
+// `txmail outbox list|show|retry|cancel|stats|purge`: what the outbox (TXMAIL_DATABASE_URL) holds,
+// and the two operator actions. Every subcommand takes --json (outbox/message_json.h shapes).
 //
 //   list [--status S] [--event E] [--to ADDR] [--after ID] [--limit N]   oldest first; --after
 //        pages (the last id shown); columns: id, status, event, to, subject, attempts, next
@@ -9,6 +9,10 @@
 //   retry ID           a dead, retry or canceled message becomes due now
 //   cancel ID [--reason TEXT]   a queued or retry message is never sent
 //   stats              counts by status, the oldest message still waiting, paused senders
+//   purge --older-than DURATION   retention, for cron, safe beside a running `txmail serve`:
+//                      deletes the sent, dead and canceled messages created longer ago than
+//                      DURATION ("90d", "12h") with their attempts, and the Stripe webhook
+//                      requests' audit rows received before then
 // Exit 2 for bad options or an unknown id, 1 when the action does not apply to the message's
 // state (the error names the id and the state) or the store fails.
 #include <CLI/CLI.hpp>
@@ -42,6 +46,8 @@ struct OutboxOptions {
     outbox::MessageId id = 0;
     bool raw = false;
     std::string reason;
+    // purge
+    std::string older_than;
 };
 
 template <class T>
@@ -267,11 +273,35 @@ int stats(Context& context, const OutboxOptions& options) {
     return exit_ok;
 }
 
+int purge(Context& context, const OutboxOptions& options) {
+    const auto age = require(parse_duration(options.older_than, "--older-than"), exit_usage);
+    const outbox::TimePoint cutoff = outbox::Clock::now() - age;
+    const std::int64_t messages = require_store(open_outbox(context)->purge_finished(cutoff));
+    const std::int64_t requests =
+        require_store(open_stripe_ledger(context)->purge_requests(cutoff));
+    const std::string before = format_iso8601_utc(cutoff);
+    if (options.json) {
+        context.out() << nlohmann::json{{"before", before},
+                                        {"messages", messages},
+                                        {"stripe_webhook_requests", requests}}
+                             .dump()
+                      << '\n';
+        return exit_ok;
+    }
+    context.out() << "purged " << messages << " sent, dead or canceled message"
+                  << (messages == 1 ? "" : "s") << " created before " << before << '\n'
+                  << "purged " << requests << " Stripe webhook request"
+                  << (requests == 1 ? "" : "s") << " received before " << before
+                  << " (their events stay: a redelivery is still a duplicate)\n";
+    return exit_ok;
+}
+
 }  // namespace
 
 void add_outbox_command(CLI::App& app, Context& context) {
     CLI::App* outbox = app.add_subcommand(
-        "outbox", "Inspect the outbox (TXMAIL_DATABASE_URL); retry or cancel a message");
+        "outbox",
+        "Inspect the outbox (TXMAIL_DATABASE_URL); retry or cancel a message; purge old ones");
     outbox->require_subcommand(1);
 
     auto add = [&](const char* name, const char* help, auto run) {
@@ -313,6 +343,16 @@ void add_outbox_command(CLI::App& app, Context& context) {
                                "Kept as the message's last error");
 
     add("stats", "Counts by status, the oldest message still waiting, paused senders", stats);
+
+    auto [purge_command, purge_options] =
+        add("purge",
+            "Retention: delete the sent, dead and canceled messages and the Stripe webhook "
+            "requests' audit older than --older-than",
+            purge);
+    purge_command
+        ->add_option("--older-than", purge_options->older_than,
+                     "Keep what is younger than this: 90d, 12h, 30min")
+        ->required();
 }
 
 }  // namespace txmail::cli

@@ -15,4 +15,12 @@ std::unique_ptr<outbox::Store> open_outbox(Context& context) {
     return std::move(*store);
 }
 
+std::unique_ptr<service::StripeWebhookLedger> open_stripe_ledger(Context& context) {
+    auto ledger =
+        service::open_stripe_webhook_ledger(context.settings().get_or("TXMAIL_DATABASE_URL", ""));
+    if (!ledger)
+        throw CommandFailure(ledger.error(), exit_code_for_store_error(ledger.error()));
+    return std::move(*ledger);
+}
+
 }  // namespace txmail::cli

@@ -54,11 +54,7 @@ int serve(Context& context) {
     auto contacts = service::open_contact_store(settings.get_or("TXMAIL_DATABASE_URL", ""));
     if (!contacts)
         throw CommandFailure(contacts.error(), exit_code_for_store_error(contacts.error()));
-    auto stripe_ledger =
-        service::open_stripe_webhook_ledger(settings.get_or("TXMAIL_DATABASE_URL", ""));
-    if (!stripe_ledger)
-        throw CommandFailure(stripe_ledger.error(),
-                             exit_code_for_store_error(stripe_ledger.error()));
+    const std::unique_ptr<service::StripeWebhookLedger> stripe_ledger = open_stripe_ledger(context);
     service::StripeWebhookOptions stripe_options =
         require(service::stripe_webhook_options(settings), exit_usage);
 
@@ -66,7 +62,7 @@ int serve(Context& context) {
     http::ServiceMetrics metrics;   // outlives the dispatcher and the server that feed it
     // Events first: one acted on between the two reads has its message queued already, so a
     // scrape never shows both at zero while there is work (bench/http_common.sh waits on that).
-    metrics.track_stripe_events(**stripe_ledger);
+    metrics.track_stripe_events(*stripe_ledger);
     metrics.track_queue(*store);
     outbox::Dispatcher dispatcher(
         *store, [&settings] { return transport::make_backend(settings); }, dispatcher_options);
@@ -82,7 +78,7 @@ int serve(Context& context) {
     if (stripe_options.secrets.empty())
         context.err() << "txmail: STRIPE_WEBHOOK_SECRET is not set: POST /webhooks/stripe "
                          "answers 503\n";
-    service::StripeWebhookProcessor stripe_webhooks(**stripe_ledger, **contacts, notifier,
+    service::StripeWebhookProcessor stripe_webhooks(*stripe_ledger, **contacts, notifier,
                                                     std::move(stripe_options));
     services.on_customer_linked = [&](const std::string& customer_id) {
         if (auto delivered = stripe_webhooks.deliver_pending(customer_id); !delivered)
@@ -95,7 +91,7 @@ int serve(Context& context) {
     stripe_webhooks.on_received([&stripe_worker] { stripe_worker.wake(); });
     stripe_worker.start();
     http::WebhookServices webhook_services{
-        stripe_webhooks, **stripe_ledger, token,
+        stripe_webhooks, *stripe_ledger, token,
         [&metrics](std::string_view outcome) { metrics.count_webhook(outcome); }};
     http::add_webhook_routes(router, webhook_services);
     http::add_metrics_route(router, metrics);

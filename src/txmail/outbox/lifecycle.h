@@ -27,6 +27,12 @@ inline constexpr std::array<Status, 6> all_statuses = {
 inline constexpr std::array<Status, 5> queue_statuses = {
     Status::queued, Status::sending, Status::retry, Status::dead, Status::canceled};
 
+// Whether a message in `status` is done with: nothing more will be tried unless an operator
+// retries it.
+constexpr bool is_finished(Status status) {
+    return status == Status::sent || status == Status::dead || status == Status::canceled;
+}
+
 std::int64_t to_unix_ms(TimePoint time);
 TimePoint from_unix_ms(std::int64_t milliseconds);
 TimePoint truncate_to_ms(TimePoint time);

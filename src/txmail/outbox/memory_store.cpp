@@ -193,6 +193,25 @@ Result<std::vector<std::pair<Status, std::int64_t>>> MemoryStore::count(
     return counts;
 }
 
+Result<std::int64_t> MemoryStore::purge_finished(TimePoint created_before) {
+    std::lock_guard lock(mutex_);
+    std::int64_t purged = 0;
+    for (auto row = rows_.begin(); row != rows_.end();) {
+        const StoredMessage& m = row->second.message;
+        if (m.created_at >= created_before)
+            break;
+        if (!is_finished(m.status)) {
+            ++row;
+            continue;
+        }
+        if (m.idempotency_key)
+            by_idempotency_key_.erase(*m.idempotency_key);
+        row = rows_.erase(row);
+        ++purged;
+    }
+    return purged;
+}
+
 Result<void> MemoryStore::retry(MessageId id, TimePoint now) {
     std::lock_guard lock(mutex_);
     auto found = rows_.find(id);

@@ -179,6 +179,13 @@ class Store {
     // queued/retry one. Errors name the id and its current state when the action does not apply.
     virtual Result<void> retry(MessageId id, TimePoint now) = 0;
     virtual Result<void> cancel(MessageId id, const std::string& reason) = 0;
+    // Retention: deletes the finished messages (sent, dead, canceled) created before
+    // `created_before`, with their bytes and attempts, oldest first, and says how many. Waiting
+    // and leased messages stay, however old. The walk ends at the first message created since
+    // the cutoff: ids grow with creation, so what follows is newer, and a purge costs what it
+    // deletes, not the size of the outbox. A message's idempotency key goes with it: the same
+    // key sent again after the purge queues a new message.
+    virtual Result<std::int64_t> purge_finished(TimePoint created_before) = 0;
     // The earliest next_attempt_at among waiting messages (and lease_until among leased ones:
     // an expiring lease makes a message due), so the dispatcher can sleep until then.
     virtual Result<std::optional<TimePoint>> next_due() = 0;

@@ -162,4 +162,21 @@ Result<std::optional<SubscriptionState>> MemoryStripeWebhookLedger::subscription
     return std::optional<SubscriptionState>{it->second};
 }
 
+Result<std::int64_t> MemoryStripeWebhookLedger::purge_requests(
+    WebhookClock::time_point received_before) {
+    std::lock_guard lock(mutex_);
+    std::int64_t purged = 0;
+    for (auto request = requests_.begin(); request != requests_.end();) {
+        if (request->second.received_at >= received_before)
+            break;
+        if (request->second.outcome == stripe_event_status::received) {
+            ++request;
+            continue;
+        }
+        request = requests_.erase(request);
+        ++purged;
+    }
+    return purged;
+}
+
 }  // namespace txmail::service

@@ -1,6 +1,7 @@
 #include "txmail/service/sqlite_stripe_webhook_ledger.h"
 
 #include "txmail/outbox/lifecycle.h"
+#include "txmail/outbox/sqlite/oldest_rows_purge.h"
 #include "txmail/outbox/sqlite/rows.h"
 #include "txmail/util/wait_for_answer.h"
 
@@ -437,6 +438,14 @@ Result<std::optional<SubscriptionState>> SqliteStripeWebhookLedger::subscription
     const std::string& subscription_id) {
     std::lock_guard lock(reader_mutex_);
     return load_subscription(*reader_, subscription_id);
+}
+
+Result<std::int64_t> SqliteStripeWebhookLedger::purge_requests(
+    WebhookClock::time_point received_before) {
+    // The cascade removes the headers and the body.
+    return outbox::sqlite::purge_oldest_rows(
+        writer_->commits, {"stripe_webhook_requests", "received_at", "outcome <> 'received'"},
+        outbox::to_unix_ms(received_before));
 }
 
 }  // namespace txmail::service

@@ -51,6 +51,7 @@ class SqliteStripeWebhookLedger final : public StripeWebhookLedger {
                                       bool deletes) override;
     Result<std::optional<SubscriptionState>> subscription(
         const std::string& subscription_id) override;
+    Result<std::int64_t> purge_requests(WebhookClock::time_point received_before) override;
 
   private:
     using Await = outbox::sqlite::GroupCommit::Await;

@@ -190,6 +190,14 @@ class StripeWebhookLedger {
                                               std::int64_t created, bool deletes) = 0;
     virtual Result<std::optional<SubscriptionState>> subscription(
         const std::string& subscription_id) = 0;
+
+    // Retention: deletes the audit rows of the requests received before `received_before`,
+    // headers and raw body with them, oldest first, and says how many; as the outbox's
+    // purge_finished(), the walk ends at the first request received since. A request whose
+    // event is still `received` stays: its body is what the event will be acted on from. The
+    // events themselves stay (a few dozen bytes each once acted on), so a redelivery of a
+    // purged request's event is still a duplicate.
+    virtual Result<std::int64_t> purge_requests(WebhookClock::time_point received_before) = 0;
 };
 
 // The ledger beside the outbox named by TXMAIL_DATABASE_URL: sqlite -> that file (migrated by

@@ -5,6 +5,7 @@
 #include "txmail/outbox/lifecycle.h"
 #include "txmail/outbox/sqlite/message_rows.h"
 #include "txmail/outbox/sqlite/migrations.h"
+#include "txmail/outbox/sqlite/oldest_rows_purge.h"
 #include "txmail/outbox/sqlite/rows.h"
 
 namespace txmail::outbox::sqlite {
@@ -340,6 +341,13 @@ Result<void> SqliteStore::cancel(MessageId id, const std::string& reason) {
             return fail(update.error());
         return update->bind(1, id).bind(2, cancel_note(reason)).run();
     });
+}
+
+Result<std::int64_t> SqliteStore::purge_finished(TimePoint created_before) {
+    static const std::string finished = "NOT " + std::string(unfinished_status);
+    // The cascade removes the bytes and the attempts.
+    return purge_oldest_rows(commits_, {"messages", "created_at", finished},
+                             to_unix_ms(created_before));
 }
 
 Result<std::optional<TimePoint>> SqliteStore::next_due() {

@@ -1,0 +1,34 @@
+// Retention for the tables that grow with every message and every webhook: deletes the oldest
+// rows of a table, up to a cutoff time, in short transactions through the file's group commit.
+//
+// The walk goes by rowid from the oldest row, and ends at the first row stamped at or after the
+// cutoff: ids grow with time (one writer per file hands them out as it stamps the rows), so what
+// follows is newer. A purge thus costs what it deletes, not the size of the table, and needs no
+// index on the time. Rows the caller must keep (a message still waiting, a request whose event
+// is not acted on yet) are passed over, however old.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "txmail/outbox/sqlite/group_commit.h"
+#include "txmail/util/error.h"
+
+namespace txmail::outbox::sqlite {
+
+struct OldestRows {
+    std::string_view table;
+    std::string_view time_column;  // unix milliseconds
+    std::string_view purgeable;    // an SQL condition on the row; rows failing it stay
+};
+
+// At most this many rows are walked per transaction: `txmail serve`'s answers, which share the
+// writer, wait behind one batch at most, never behind the whole purge.
+inline constexpr std::size_t purge_batch = 500;
+
+// Deletes the rows of `rows.table` stamped before `before_ms` that are `rows.purgeable`, and
+// returns how many. Foreign keys' cascades remove what refers to them.
+Result<std::int64_t> purge_oldest_rows(GroupCommit& commits, const OldestRows& rows,
+                                       std::int64_t before_ms);
+
+}  // namespace txmail::outbox::sqlite
