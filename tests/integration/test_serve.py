@@ -2,17 +2,20 @@
 the port read from its "listening on" line), a temporary SQLite outbox, and aiosmtpd as the SMTP
 server. Register -> welcome arrives; password change -> the IP is in the body; a ticker change
 fans out to 1,000 watchers -> 1,000 messages arrive; missing or wrong token -> 401 and nothing
-stored; oversize body -> 413; SIGTERM -> exit 0."""
+stored; oversize body -> 413; SIGTERM -> exit 0; TXMAIL_RETENTION purges old finished messages at
+start, and a retention under an hour is refused naming the setting."""
 
 import email
 import email.policy
 import os
 import re
+import sqlite3
 import tempfile
 import time
 import unittest
 
-from support.processes import BackgroundProcess, txmail_binary, txmail_env, wait_until
+from support.processes import (BackgroundProcess, run_txmail, txmail_binary, txmail_env,
+                               wait_until)
 from support.serve import serve_against_smtp
 
 TOKEN = "test-token-0123456789"
@@ -123,6 +126,48 @@ class ServeLifecycleTest(unittest.TestCase):
             serve.wait_for_output(r"listening on http://127\.0\.0\.1:\d+", timeout=20)
             self.assertIn("loopback only", serve.stderr())
             self.assertEqual(serve.stop(), 0, serve.stderr())
+
+    def test_retention_purges_old_finished_messages_at_start(self):
+        with tempfile.TemporaryDirectory(prefix="txmail-serve-") as tmp:
+            db = os.path.join(tmp, "t.db")
+            settings = {"TXMAIL_LISTEN": "127.0.0.1:0", "EMAIL_BACKEND": "dummy",
+                        "TXMAIL_DATABASE_URL": "sqlite:///" + db,
+                        "DEFAULT_FROM_EMAIL": "noreply@example.com"}
+            data = '{"user":{"id":1,"email":"zoe@example.com","name":"Zoe"}}'
+            ids = []
+            for _ in range(3):
+                done = run_txmail(["enqueue", "welcome", "--data", data], settings)
+                self.assertEqual(done.returncode, 0, done.stderr)
+                ids.append(int(done.stdout))
+            old_finished, old_waiting, recent_finished = ids
+            for message_id in (old_finished, recent_finished):
+                self.assertEqual(run_txmail(["outbox", "cancel", str(message_id)],
+                                            settings).returncode, 0)
+            with sqlite3.connect(db) as connection:
+                connection.execute("UPDATE messages SET created_at = created_at - ? "
+                                   "WHERE id IN (?, ?)",
+                                   (40 * 86_400_000, old_finished, old_waiting))
+                # Due tomorrow: the dispatcher leaves it waiting, whatever it does first.
+                connection.execute("UPDATE messages SET next_attempt_at = next_attempt_at + ? "
+                                   "WHERE id = ?", (86_400_000, old_waiting))
+
+            refused = BackgroundProcess([txmail_binary(), "serve"],
+                                        env=txmail_env({**settings, "TXMAIL_RETENTION": "10min"}),
+                                        cwd=tmp).start()
+            self.addCleanup(refused.cleanup)
+            self.assertEqual(refused.wait(20), 2)
+            self.assertIn('TXMAIL_RETENTION must be at least 1h (got "10min")', refused.stderr())
+
+            serve = BackgroundProcess([txmail_binary(), "serve"],
+                                      env=txmail_env({**settings, "TXMAIL_RETENTION": "30d"}),
+                                      cwd=tmp).start()
+            self.addCleanup(serve.cleanup)
+            serve.wait_for_output(r"retention: purged 1 finished message and 0 Stripe webhook "
+                                  r"requests older than 720h", timeout=20, stream="stderr")
+            self.assertEqual(serve.stop(), 0, serve.stderr())
+            with sqlite3.connect(db) as connection:
+                left = [row[0] for row in connection.execute("SELECT id FROM messages ORDER BY id")]
+            self.assertEqual(left, [old_waiting, recent_finished])
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@
 #include "txmail/cli/outbox_store.h"
 #include "txmail/outbox/lifecycle.h"
 #include "txmail/outbox/message_json.h"
+#include "txmail/service/retention.h"
 #include "txmail/util/duration.h"
 #include "txmail/util/iso8601.h"
 #include "txmail/util/utf8.h"
@@ -275,24 +276,21 @@ int stats(Context& context, const OutboxOptions& options) {
 
 int purge(Context& context, const OutboxOptions& options) {
     const auto age = require(parse_duration(options.older_than, "--older-than"), exit_usage);
-    const outbox::TimePoint cutoff = outbox::Clock::now() - age;
-    const std::int64_t messages = require_store(open_outbox(context)->purge_finished(cutoff));
-    const std::int64_t requests =
-        require_store(open_stripe_ledger(context)->purge_requests(cutoff));
-    const std::string before = format_iso8601_utc(cutoff);
+    const outbox::TimePoint before = outbox::Clock::now() - age;
+    const auto store = open_outbox(context);  // first: it migrates the file the ledger is in
+    const auto ledger = open_stripe_ledger(context);
+    const service::Purged purged = require_store(service::purge_before(*store, *ledger, before));
     if (options.json) {
-        context.out() << nlohmann::json{{"before", before},
-                                        {"messages", messages},
-                                        {"stripe_webhook_requests", requests}}
+        context.out() << nlohmann::json{{"before", format_iso8601_utc(before)},
+                                        {"messages", purged.messages},
+                                        {"stripe_webhook_requests", purged.webhook_requests}}
                              .dump()
                       << '\n';
         return exit_ok;
     }
-    context.out() << "purged " << messages << " sent, dead or canceled message"
-                  << (messages == 1 ? "" : "s") << " created before " << before << '\n'
-                  << "purged " << requests << " Stripe webhook request"
-                  << (requests == 1 ? "" : "s") << " received before " << before
-                  << " (their events stay: a redelivery is still a duplicate)\n";
+    context.out() << "purged " << service::describe(purged) << " from before "
+                  << format_iso8601_utc(before)
+                  << " (Stripe events stay: a redelivery is still a duplicate)\n";
     return exit_ok;
 }
 

@@ -6,7 +6,8 @@
 // authentication, so a non-loopback TXMAIL_LISTEN is refused at start-up (exit 2) and the
 // loopback-only mode is said on stderr. On SIGTERM/SIGINT: stop accepting, answer the requests
 // in flight, act on the Stripe events in hand, let the dispatcher finish the messages in hand,
-// exit 0.
+// exit 0. With TXMAIL_RETENTION, purges what is older at start and every hour
+// (service/retention.h).
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -24,6 +25,7 @@
 #include "txmail/outbox/dispatcher_options.h"
 #include "txmail/service/contact_store.h"
 #include "txmail/service/notifier.h"
+#include "txmail/service/retention.h"
 #include "txmail/service/stripe_event_worker.h"
 #include "txmail/service/stripe_webhook_ledger.h"
 #include "txmail/service/stripe_webhook_processor.h"
@@ -57,6 +59,8 @@ int serve(Context& context) {
     const std::unique_ptr<service::StripeWebhookLedger> stripe_ledger = open_stripe_ledger(context);
     service::StripeWebhookOptions stripe_options =
         require(service::stripe_webhook_options(settings), exit_usage);
+    const std::optional<std::chrono::milliseconds> retention =
+        require(service::retention_from(settings), exit_usage);
 
     const ShutdownSignals signals;  // before any worker or I/O thread exists
     http::ServiceMetrics metrics;   // outlives the dispatcher and the server that feed it
@@ -90,6 +94,13 @@ int serve(Context& context) {
         [&context](const std::string& why) { context.err() << "txmail: " << why << '\n'; });
     stripe_webhooks.on_received([&stripe_worker] { stripe_worker.wake(); });
     stripe_worker.start();
+    std::optional<service::RetentionWorker> retention_worker;
+    if (retention) {
+        retention_worker.emplace(
+            *store, *stripe_ledger, *retention, std::chrono::hours(1),
+            [&context](const std::string& what) { context.err() << "txmail: " << what << '\n'; });
+        retention_worker->start();
+    }
     http::WebhookServices webhook_services{
         stripe_webhooks, *stripe_ledger, token,
         [&metrics](std::string_view outcome) { metrics.count_webhook(outcome); }};
@@ -100,6 +111,8 @@ int serve(Context& context) {
         context.err() << "txmail: warning: " << route << " is not described in /openapi.json\n";
     http::Server server(listen, router, metrics.request_observer());
     if (auto started = server.start(); !started) {
+        if (retention_worker)
+            retention_worker->stop();
         stripe_worker.stop();
         dispatcher.stop();
         throw CommandFailure(started.error(), exit_failed);
@@ -124,6 +137,8 @@ int serve(Context& context) {
                                         : "stopped")
                   << ", finishing requests in flight and messages in hand\n";
     server.stop();
+    if (retention_worker)
+        retention_worker->stop();
     stripe_worker.stop();
     dispatcher.stop();
     return exit_ok;

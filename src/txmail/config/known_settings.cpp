@@ -53,6 +53,9 @@ constexpr std::array kKnownSettings = std::to_array<KnownSetting>({
     {"TXMAIL_SENDER_PAUSE_MIN", "1min", text, false,
      "first pause of a sender whose failures are systemic (authentication, quota...)"},
     {"TXMAIL_SENDER_PAUSE_MAX", "30min", text, false, "longest pause between two probes"},
+    {"TXMAIL_RETENTION", "", text, false,
+     "txmail serve deletes finished messages and Stripe webhook requests older than this "
+     "(90d); empty: keeps everything"},
     {"TXMAIL_LISTEN", "127.0.0.1:8025", text, false, "address:port the HTTP service listens on"},
     {"TXMAIL_API_TOKEN", "", text, true, "bearer token required on /v1/*"},
     {"TXMAIL_ADMIN_TOKEN", "", text, true, "token required on /admin"},
