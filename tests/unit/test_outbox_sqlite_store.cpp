@@ -160,7 +160,7 @@ std::int64_t scalar(Connection& connection, const std::string& sql) {
 TEST(SqliteStore, PurgeDeletesInBatchesAndStopsAtTheFirstMessageSinceItsCutoff) {
     testing::TempDirectory directory;
     auto store = open_store_at(directory / "outbox.db");
-    const std::size_t old_count = 2 * purge_batch + 201;
+    const std::size_t old_count = 2 * purge_batch + purge_batch / 2;
     const std::vector<NewMessage> old(old_count, message_named("old"));
     auto old_ids = store->enqueue_batch(old);
     ASSERT_TRUE(old_ids) << old_ids.error().describe();
@@ -188,7 +188,7 @@ TEST(SqliteStore, PurgeDeletesInBatchesAndStopsAtTheFirstMessageSinceItsCutoff) 
     ASSERT_TRUE(purged) << purged.error().describe();
     EXPECT_EQ(*purged, static_cast<std::int64_t>(old_count - 1));
     EXPECT_EQ(store->transactions() - transactions_before, 3u)
-        << "500, 500, then the last 201 and the first message past the cutoff";
+        << "two whole batches, then the last half batch and the first message past the cutoff";
     EXPECT_EQ(scalar(**raw, "SELECT count(*) FROM messages"), 2);
     EXPECT_EQ(scalar(**raw, "SELECT count(*) FROM messages WHERE id = " + std::to_string(waiting) +
                                 " OR id = " + std::to_string(newer->id)),
