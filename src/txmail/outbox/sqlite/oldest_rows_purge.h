@@ -24,8 +24,8 @@ struct OldestRows {
 
 // At most this many rows are walked per transaction: `txmail serve`'s answers, which share the
 // writer, wait behind one batch at most, never behind the whole purge. A finished message with its
-// body and attempt took ~27 µs to delete (100,000 of a 1,000,000-message file in 2.7 s, 500 a
-// batch), so 100 hold the writer ~3 ms, about one commit's wait.
+// body and attempt takes ~27 µs to delete (bench/run-outbox-purge.sh), so 100 hold the writer
+// ~3 ms, about one commit's wait.
 inline constexpr std::size_t purge_batch = 100;
 
 // Deletes the rows of `rows.table` stamped before `before_ms` that are `rows.purgeable`, and
