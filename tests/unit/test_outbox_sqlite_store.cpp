@@ -184,7 +184,7 @@ TEST(SqliteStore, PurgeDeletesInBatchesAndStopsAtTheFirstMessageSinceItsCutoff) 
                                 std::to_string(newer->id)));
 
     const auto transactions_before = store->transactions();
-    auto purged = store->purge_finished(cutoff);
+    auto purged = store->purge_finished(cutoff, {});
     ASSERT_TRUE(purged) << purged.error().describe();
     EXPECT_EQ(*purged, static_cast<std::int64_t>(old_count - 1));
     EXPECT_EQ(store->transactions() - transactions_before, 3u)
@@ -197,9 +197,30 @@ TEST(SqliteStore, PurgeDeletesInBatchesAndStopsAtTheFirstMessageSinceItsCutoff) 
     EXPECT_EQ(scalar(**raw, "SELECT count(*) FROM message_bodies"), 2) << "bytes go with them";
     EXPECT_EQ(scalar(**raw, "SELECT count(*) FROM attempts"), 1) << "only the waiting one's";
 
-    auto again = store->purge_finished(cutoff);
+    auto again = store->purge_finished(cutoff, {});
     ASSERT_TRUE(again);
     EXPECT_EQ(*again, 0);
+}
+
+TEST(SqliteStore, APurgeAskedToStopEndsAfterTheBatchInHand) {
+    testing::TempDirectory directory;
+    auto store = open_store_at(directory / "outbox.db");
+    const std::vector<NewMessage> old(2 * purge_batch, message_named("old"));
+    ASSERT_TRUE(store->enqueue_batch(old));
+    auto raw = Connection::open(directory / "outbox.db");
+    ASSERT_TRUE(raw) << raw.error().describe();
+    ASSERT_TRUE((*raw)->execute("UPDATE messages SET status = 'sent'"));
+
+    std::stop_source stop;
+    stop.request_stop();
+    auto purged = store->purge_finished(Clock::now() + 1h, stop.get_token());
+    ASSERT_TRUE(purged) << purged.error().describe();
+    EXPECT_EQ(*purged, static_cast<std::int64_t>(purge_batch));
+    EXPECT_EQ(scalar(**raw, "SELECT count(*) FROM messages"),
+              static_cast<std::int64_t>(purge_batch));
+    EXPECT_EQ(store->purge_finished(Clock::now() + 1h, {}).value(),
+              static_cast<std::int64_t>(purge_batch))
+        << "the next purge goes on from the oldest left";
 }
 
 TEST(SqliteStore, AnUnwritableFileIsAnErrorNamingIt) {

@@ -568,7 +568,7 @@ TYPED_TEST(StoreContract, PurgeDeletesFinishedMessagesCreatedBeforeTheCutoffOnly
     const MessageId recent = this->enqueue(new_message("recent"));
     ASSERT_TRUE(this->store->cancel(recent, ""));
 
-    auto purged = this->store->purge_finished(cutoff);
+    auto purged = this->store->purge_finished(cutoff, {});
     ASSERT_TRUE(purged) << purged.error().describe();
     EXPECT_EQ(*purged, 3);
     for (MessageId gone : {sent, dead, canceled}) {
@@ -587,7 +587,7 @@ TYPED_TEST(StoreContract, PurgeDeletesFinishedMessagesCreatedBeforeTheCutoffOnly
     ASSERT_TRUE(again);
     EXPECT_TRUE(again->created) << "the key went with its message";
     EXPECT_NE(again->id, canceled);
-    auto nothing_left = this->store->purge_finished(cutoff);
+    auto nothing_left = this->store->purge_finished(cutoff, {});
     ASSERT_TRUE(nothing_left);
     EXPECT_EQ(*nothing_left, 0);
 }

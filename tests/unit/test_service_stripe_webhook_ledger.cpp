@@ -335,7 +335,7 @@ TEST_P(StripeWebhookLedgerContract, PurgeDeletesOldRequestsButNotOnesWhoseEventW
     ASSERT_TRUE(ledger->record_request(refused));
     store_at("evt_new", now, "queued");
 
-    auto purged = ledger->purge_requests(now - std::chrono::hours(1));
+    auto purged = ledger->purge_requests(now - std::chrono::hours(1), {});
     ASSERT_TRUE(purged) << purged.error().describe();
     EXPECT_EQ(*purged, 2);
     const auto requests = ledger->requests({});
@@ -347,7 +347,7 @@ TEST_P(StripeWebhookLedgerContract, PurgeDeletesOldRequestsButNotOnesWhoseEventW
 
     EXPECT_TRUE(ledger->find_event("evt_old").value().has_value()) << "events stay";
     EXPECT_FALSE(store(event("evt_old"), now)) << "a redelivery is still a duplicate";
-    EXPECT_EQ(ledger->purge_requests(now - std::chrono::hours(1)).value(), 0);
+    EXPECT_EQ(ledger->purge_requests(now - std::chrono::hours(1), {}).value(), 0);
 }
 
 TEST(SqliteStripeWebhookLedger, WritesInTheOutboxsTransactions) {

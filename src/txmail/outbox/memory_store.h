@@ -30,7 +30,7 @@ class MemoryStore : public Store {
     Result<void> ping() override { return {}; }
     Result<void> retry(MessageId id, TimePoint now) override;
     Result<void> cancel(MessageId id, const std::string& reason) override;
-    Result<std::int64_t> purge_finished(TimePoint created_before) override;
+    Result<std::int64_t> purge_finished(TimePoint created_before, std::stop_token stop) override;
     Result<std::optional<TimePoint>> next_due() override;
     Result<void> pause_sender(const SenderPause& pause) override;
     Result<void> resume_sender(const std::string& sender) override;

@@ -26,6 +26,7 @@
 #include <optional>
 #include <set>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -184,8 +185,10 @@ class Store {
     // and leased messages stay, however old. The walk ends at the first message created since
     // the cutoff: ids grow with creation, so what follows is newer, and a purge costs what it
     // deletes, not the size of the outbox. A message's idempotency key goes with it: the same
-    // key sent again after the purge queues a new message.
-    virtual Result<std::int64_t> purge_finished(TimePoint created_before) = 0;
+    // key sent again after the purge queues a new message. Once `stop` is requested it ends
+    // between two transactions and says what it deleted so far (a shutdown must not wait for a
+    // first purge of a large backlog).
+    virtual Result<std::int64_t> purge_finished(TimePoint created_before, std::stop_token stop) = 0;
     // The earliest next_attempt_at among waiting messages (and lease_until among leased ones:
     // an expiring lease makes a message due), so the dispatcher can sleep until then.
     virtual Result<std::optional<TimePoint>> next_due() = 0;

@@ -162,8 +162,9 @@ Result<std::optional<SubscriptionState>> MemoryStripeWebhookLedger::subscription
     return std::optional<SubscriptionState>{it->second};
 }
 
+// One pass under the mutex: nothing to stop between.
 Result<std::int64_t> MemoryStripeWebhookLedger::purge_requests(
-    WebhookClock::time_point received_before) {
+    WebhookClock::time_point received_before, std::stop_token) {
     std::lock_guard lock(mutex_);
     std::int64_t purged = 0;
     for (auto request = requests_.begin(); request != requests_.end();) {

@@ -28,7 +28,8 @@ class MemoryStripeWebhookLedger final : public StripeWebhookLedger {
         const std::string& customer_id) override;
     Result<bool> advance_subscription(const std::string& subscription_id, std::int64_t created,
                                       bool deletes) override;
-    Result<std::int64_t> purge_requests(WebhookClock::time_point received_before) override;
+    Result<std::int64_t> purge_requests(WebhookClock::time_point received_before,
+                                        std::stop_token stop) override;
     Result<std::optional<SubscriptionState>> subscription(
         const std::string& subscription_id) override;
 

@@ -6,13 +6,15 @@
 namespace txmail::service {
 
 Result<Purged> purge_before(outbox::Store& store, StripeWebhookLedger& ledger,
-                            outbox::TimePoint before) {
+                            outbox::TimePoint before, std::stop_token stop) {
     Purged purged;
-    auto messages = store.purge_finished(before);
+    auto messages = store.purge_finished(before, stop);
     if (!messages)
         return fail(messages.error());
     purged.messages = *messages;
-    auto requests = ledger.purge_requests(before);
+    if (stop.stop_requested())
+        return purged;
+    auto requests = ledger.purge_requests(before, stop);
     if (!requests)
         return fail(requests.error());
     purged.webhook_requests = *requests;
@@ -57,6 +59,7 @@ void RetentionWorker::stop() {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
+    purge_stop_.request_stop();
     stop_requested_.notify_all();
     if (thread_.joinable())
         thread_.join();
@@ -66,7 +69,8 @@ void RetentionWorker::run() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         lock.unlock();
-        const auto purged = purge_before(store_, ledger_, outbox::Clock::now() - keep_);
+        const auto purged =
+            purge_before(store_, ledger_, outbox::Clock::now() - keep_, purge_stop_.get_token());
         if (purged)
             report_("retention: purged " + describe(*purged) + " older than " +
                     format_duration(keep_));

@@ -12,6 +12,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 
@@ -26,9 +27,9 @@ struct Purged {
     std::int64_t webhook_requests = 0;
 };
 
-// Both purges, up to `before`.
+// Both purges, up to `before`; the second is skipped once `stop` is requested.
 Result<Purged> purge_before(outbox::Store& store, StripeWebhookLedger& ledger,
-                            outbox::TimePoint before);
+                            outbox::TimePoint before, std::stop_token stop = {});
 // "3 finished messages and 1 Stripe webhook request".
 std::string describe(const Purged& purged);
 
@@ -53,7 +54,7 @@ class RetentionWorker {
     RetentionWorker& operator=(const RetentionWorker&) = delete;
 
     void start();
-    // Lets a purge in progress finish its batch, then joins.
+    // Lets a purge in progress finish the batch in hand, then joins.
     void stop();
 
   private:
@@ -67,6 +68,7 @@ class RetentionWorker {
     std::mutex mutex_;
     std::condition_variable stop_requested_;
     bool stopping_ = false;
+    std::stop_source purge_stop_;  // ends a purge in progress between two batches
     std::thread thread_;
 };
 

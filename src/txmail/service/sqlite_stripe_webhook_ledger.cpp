@@ -441,11 +441,11 @@ Result<std::optional<SubscriptionState>> SqliteStripeWebhookLedger::subscription
 }
 
 Result<std::int64_t> SqliteStripeWebhookLedger::purge_requests(
-    WebhookClock::time_point received_before) {
+    WebhookClock::time_point received_before, std::stop_token stop) {
     // The cascade removes the headers and the body.
     return outbox::sqlite::purge_oldest_rows(
         writer_->commits, {"stripe_webhook_requests", "received_at", "outcome <> 'received'"},
-        outbox::to_unix_ms(received_before));
+        outbox::to_unix_ms(received_before), std::move(stop));
 }
 
 }  // namespace txmail::service

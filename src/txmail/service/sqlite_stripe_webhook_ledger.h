@@ -51,7 +51,8 @@ class SqliteStripeWebhookLedger final : public StripeWebhookLedger {
                                       bool deletes) override;
     Result<std::optional<SubscriptionState>> subscription(
         const std::string& subscription_id) override;
-    Result<std::int64_t> purge_requests(WebhookClock::time_point received_before) override;
+    Result<std::int64_t> purge_requests(WebhookClock::time_point received_before,
+                                        std::stop_token stop) override;
 
   private:
     using Await = outbox::sqlite::GroupCommit::Await;

@@ -27,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -196,8 +197,10 @@ class StripeWebhookLedger {
     // purge_finished(), the walk ends at the first request received since. A request whose
     // event is still `received` stays: its body is what the event will be acted on from. The
     // events themselves stay (a few dozen bytes each once acted on), so a redelivery of a
-    // purged request's event is still a duplicate.
-    virtual Result<std::int64_t> purge_requests(WebhookClock::time_point received_before) = 0;
+    // purged request's event is still a duplicate. Ends early once `stop` is requested, as
+    // outbox::Store::purge_finished().
+    virtual Result<std::int64_t> purge_requests(WebhookClock::time_point received_before,
+                                                std::stop_token stop) = 0;
 };
 
 // The ledger beside the outbox named by TXMAIL_DATABASE_URL: sqlite -> that file (migrated by

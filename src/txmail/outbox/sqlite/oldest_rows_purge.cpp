@@ -43,10 +43,10 @@ Result<Batch> walk_batch(Connection& connection, const std::string& walk_sql, st
 }  // namespace
 
 Result<std::int64_t> purge_oldest_rows(GroupCommit& commits, const OldestRows& rows,
-                                       std::int64_t before_ms) {
+                                       std::int64_t before_ms, std::stop_token stop) {
     const std::string walk_sql = "SELECT rowid, " + std::string(rows.time_column) + ", (" +
                                  std::string(rows.purgeable) + ") FROM " + std::string(rows.table) +
-                                 " WHERE rowid > ?1 ORDER BY rowid " + "LIMIT ?2";
+                                 " WHERE rowid > ?1 ORDER BY rowid LIMIT ?2";
     const std::string delete_sql = "DELETE FROM " + std::string(rows.table) + " WHERE rowid = ?1";
     std::int64_t purged = 0;
     Batch batch;
@@ -69,7 +69,7 @@ Result<std::int64_t> purge_oldest_rows(GroupCommit& commits, const OldestRows& r
         if (!written)
             return fail(written.error());
         purged += static_cast<std::int64_t>(batch.purgeable_ids.size());
-    } while (!batch.reached_cutoff);
+    } while (!batch.reached_cutoff && !stop.stop_requested());
     return purged;
 }
 

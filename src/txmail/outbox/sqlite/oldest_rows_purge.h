@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stop_token>
 #include <string_view>
 
 #include "txmail/outbox/sqlite/group_commit.h"
@@ -29,8 +30,9 @@ struct OldestRows {
 inline constexpr std::size_t purge_batch = 100;
 
 // Deletes the rows of `rows.table` stamped before `before_ms` that are `rows.purgeable`, and
-// returns how many. Foreign keys' cascades remove what refers to them.
+// returns how many. Foreign keys' cascades remove what refers to them. Ends after the batch in
+// hand once `stop` is requested.
 Result<std::int64_t> purge_oldest_rows(GroupCommit& commits, const OldestRows& rows,
-                                       std::int64_t before_ms);
+                                       std::int64_t before_ms, std::stop_token stop);
 
 }  // namespace txmail::outbox::sqlite

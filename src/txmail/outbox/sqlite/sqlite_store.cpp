@@ -343,11 +343,11 @@ Result<void> SqliteStore::cancel(MessageId id, const std::string& reason) {
     });
 }
 
-Result<std::int64_t> SqliteStore::purge_finished(TimePoint created_before) {
+Result<std::int64_t> SqliteStore::purge_finished(TimePoint created_before, std::stop_token stop) {
     static const std::string finished = "NOT " + std::string(unfinished_status);
     // The cascade removes the bytes and the attempts.
     return purge_oldest_rows(commits_, {"messages", "created_at", finished},
-                             to_unix_ms(created_before));
+                             to_unix_ms(created_before), std::move(stop));
 }
 
 Result<std::optional<TimePoint>> SqliteStore::next_due() {
