@@ -16,7 +16,7 @@ import unittest
 
 from support.processes import (BackgroundProcess, run_txmail, txmail_binary, txmail_env,
                                wait_until)
-from support.serve import serve_against_smtp
+from support.serve import ServeProcess, serve_against_smtp
 
 TOKEN = "test-token-0123456789"
 
@@ -126,6 +126,21 @@ class ServeLifecycleTest(unittest.TestCase):
             serve.wait_for_output(r"listening on http://127\.0\.0\.1:\d+", timeout=20)
             self.assertIn("loopback only", serve.stderr())
             self.assertEqual(serve.stop(), 0, serve.stderr())
+
+    def test_an_admin_token_set_is_told_that_no_admin_page_is_served(self):
+        with tempfile.TemporaryDirectory(prefix="txmail-serve-") as tmp:
+            secret = "admin-token-never-printed"
+            settings = {"TXMAIL_LISTEN": "127.0.0.1:0", "EMAIL_BACKEND": "dummy",
+                        "TXMAIL_DATABASE_URL": "sqlite:///" + os.path.join(tmp, "t.db"),
+                        "TXMAIL_ADMIN_TOKEN": secret}
+            serve = ServeProcess(settings, cwd=tmp).start()
+            self.addCleanup(serve.cleanup)
+            status, _, _ = serve.get("/admin")
+            self.assertEqual(status, 404)
+            self.assertEqual(serve.stop(), 0, serve.stderr())
+            self.assertIn("TXMAIL_ADMIN_TOKEN is set, but this version serves no /admin page",
+                          serve.stderr())
+            self.assertNotIn(secret, serve.stderr() + serve.process.stdout())
 
     def test_retention_purges_old_finished_messages_at_start(self):
         with tempfile.TemporaryDirectory(prefix="txmail-serve-") as tmp:

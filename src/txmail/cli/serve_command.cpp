@@ -120,6 +120,11 @@ int serve(Context& context) {
     if (!token)
         context.err() << "txmail: TXMAIL_API_TOKEN is not set: /v1 needs no token, so txmail "
                          "listens on loopback only\n";
+    // DESIGN.md names an /admin page behind this token, and `txmail config` lists it; this
+    // version serves none, so whoever sets the token is told so instead of meeting a 404.
+    if (settings.get("TXMAIL_ADMIN_TOKEN"))
+        context.err() << "txmail: warning: TXMAIL_ADMIN_TOKEN is set, but this version serves no "
+                         "/admin page: GET /v1/messages and `txmail outbox` show the outbox\n";
     context.err() << "txmail: " << dispatcher_options.workers << " dispatcher worker(s), backend "
                   << settings.get_or("EMAIL_BACKEND", "") << '\n';
     context.out() << "txmail: listening on http://"
