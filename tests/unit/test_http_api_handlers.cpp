@@ -122,6 +122,22 @@ TEST_F(ApiTest, BadEmailIsNamedAndNotStored) {
     EXPECT_EQ(call("GET", "/v1/users/7").status, 404);
 }
 
+// Stored, it would fail every email to the user, and any fan-out with the user in it.
+TEST_F(ApiTest, AnEmailWithADisplayNameIsRefusedAndNotStored) {
+    const std::string named = "Ada <ada@example.com>";
+    auto put = call("PUT", "/v1/users/7", json{{"email", named}, {"name", "Ada"}}.dump());
+    EXPECT_EQ(put.status, 400);
+    EXPECT_EQ(body_of(put)["error"]["field"], "email");
+    EXPECT_NE(body_of(put)["error"]["message"].get<std::string>().find(named), std::string::npos);
+    EXPECT_EQ(call("GET", "/v1/users/7").status, 404);
+
+    const json inline_user{{"user", {{"id", "8"}, {"email", named}, {"name", "Ada"}}}};
+    auto registered = call("POST", "/v1/events/user-registered", inline_user.dump());
+    EXPECT_EQ(registered.status, 400);
+    EXPECT_EQ(body_of(registered)["error"]["field"], "user.email");
+    EXPECT_EQ(call("GET", "/v1/users/8").status, 404);
+}
+
 TEST_F(ApiTest, UserUpsertGetDelete) {
     add_user("7");
     auto updated =
@@ -187,6 +203,31 @@ TEST_F(ApiTest, ViewStatusFansOutToWatchersWithPerRecipientKeys) {
     EXPECT_EQ(message.idempotency_key, "view-status:AAPL:change-1:1");
     auto missing = post("/v1/tickers/AAPL/view-status", {{"old_status", "BUY"}});
     EXPECT_EQ(body_of(missing)["error"]["field"], "new_status");
+}
+
+// "From BUY to BUY" would go to every follower; refused before any is looked up, so a ticker with
+// no followers answers the same.
+TEST_F(ApiTest, AViewThatDidNotChangeOrIsBlankIsRefusedAndQueuesNothing) {
+    add_user("1", {"AAPL"});
+    for (const std::string ticker : {"AAPL", "MSFT"}) {
+        auto same = post("/v1/tickers/" + ticker + "/view-status",
+                         {{"old_status", "BUY"}, {"new_status", "buy "}});
+        EXPECT_EQ(same.status, 400) << ticker;
+        EXPECT_EQ(body_of(same)["error"]["field"], "new_status") << ticker;
+        EXPECT_NE(body_of(same)["error"]["message"].get<std::string>().find("did not change"),
+                  std::string::npos);
+        auto blank = post("/v1/tickers/" + ticker + "/view-status",
+                          {{"old_status", " \t"}, {"new_status", "SELL"}});
+        EXPECT_EQ(blank.status, 400) << ticker;
+        EXPECT_EQ(body_of(blank)["error"]["field"], "old_status") << ticker;
+    }
+    auto through_notifications =
+        post("/v1/notifications",
+             {{"event", "view_status_changed"},
+              {"user_id", "1"},
+              {"data", {{"ticker", "AAPL"}, {"old_status", "HOLD"}, {"new_status", "HOLD"}}}});
+    EXPECT_EQ(body_of(through_notifications)["error"]["field"], "new_status");
+    EXPECT_EQ(stored(), 0u);
 }
 
 TEST_F(ApiTest, NotificationsToAnAddressAndMessageViews) {

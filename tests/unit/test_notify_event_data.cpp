@@ -181,6 +181,22 @@ TEST(EventData, MoneyNeedsItsCurrency) {
     EXPECT_THAT(error.message, HasSubstr("2900"));
 }
 
+TEST(EventData, AViewChangeNamesTwoDifferentViews) {
+    const json changed =
+        with_user({{"ticker", "AAPL"}, {"old_status", "BUY"}, {"new_status", "SELL"}});
+    EXPECT_TRUE(validate_event_data("view_status_changed", changed));
+
+    json same = changed;
+    same["new_status"] = "Buy";
+    const Error unchanged = error_of("view_status_changed", same);
+    EXPECT_EQ(unchanged.field, "new_status");
+    EXPECT_THAT(unchanged.message, HasSubstr("\"Buy\" is old_status \"BUY\" again"));
+
+    json blank = changed;
+    blank["old_status"] = "\n ";
+    EXPECT_EQ(error_of("view_status_changed", blank).field, "old_status");
+}
+
 TEST(EventData, LongValuesAreCutInErrors) {
     const std::string long_value(10'000, 'x');
     const Error error = error_of("password_changed", with_user({{"changed_at", long_value}}));

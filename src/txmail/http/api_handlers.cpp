@@ -7,6 +7,7 @@
 
 #include "txmail/http/api_auth.h"
 #include "txmail/mail/address.h"
+#include "txmail/notify/event_data.h"
 #include "txmail/outbox/message_json.h"
 #include "txmail/util/iso8601.h"
 
@@ -82,7 +83,13 @@ service::Contact contact_from(const json& body, std::string id, const std::strin
     contact.id = std::move(id);
     const std::string prefix = path.empty() ? "" : path + ".";
     contact.email = string_field(body, "email", true, path);
-    require(mail::Address::parse(contact.email, prefix + "email"));
+    const mail::Address address = require(mail::Address::parse(contact.email, prefix + "email"));
+    // Every email takes user.email as a bare address (notify/event_data.cpp): a contact stored
+    // as `Name <address>` would fail each event sent to it, and every fan-out it is part of.
+    if (!address.display_name.empty())
+        throw invalid(prefix + "email", prefix + "email must be a bare email address such as " +
+                                            "ada@example.com (the name goes in \"name\"), got \"" +
+                                            contact.email + "\"");
     contact.name = string_field(body, "name", false, path);
     if (auto customer = string_field(body, "stripe_customer_id", false, path); !customer.empty())
         contact.stripe_customer_id = customer;
@@ -199,6 +206,7 @@ Response view_status(ApiServices& services, const Request& request, const PathPa
     const std::string ticker = ticker_symbol(params.at("symbol"), "symbol");
     const std::string old_status = string_field(body, "old_status");
     const std::string new_status = string_field(body, "new_status");
+    require(notify::check_view_change(old_status, new_status));
     const auto key = idempotency_key(request, "view-status:" + ticker);
     std::vector<service::Notification> batch;
     for (const service::Contact& watcher : require(services.contacts.watchers(ticker)))

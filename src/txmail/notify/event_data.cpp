@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "txmail/notify/display_format.h"
@@ -151,6 +152,29 @@ Result<void> reject_unknown(const EventSpec& spec, const json& object, std::stri
 
 }  // namespace
 
+Result<void> check_view_change(std::string_view old_status, std::string_view new_status) {
+    const std::string old_view = one_line(old_status, old_status.size());
+    const std::string new_view = one_line(new_status, new_status.size());
+    for (const auto& [name, view] :
+         {std::pair{"old_status", &old_view}, {"new_status", &new_view}}) {
+        if (view->empty()) {
+            return fail(Error::invalid(name, std::string(name) +
+                                                 " is blank: name the view, such as BUY, HOLD "
+                                                 "or SELL"));
+        }
+    }
+    const bool same = std::ranges::equal(old_view, new_view, [](unsigned char a, unsigned char b) {
+        return std::tolower(a) == std::tolower(b);
+    });
+    if (same) {
+        return fail(Error::invalid("new_status", "new_status \"" + new_view +
+                                                     "\" is old_status \"" + old_view +
+                                                     "\" again: the view did not change, so "
+                                                     "there is nothing to tell its followers"));
+    }
+    return {};
+}
+
 bool is_http_url(std::string_view text) {
     const auto scheme_end = text.find("://");
     if (scheme_end == std::string_view::npos)
@@ -230,6 +254,13 @@ Result<EventData> validate_event_data(const EventSpec& spec, const nlohmann::jso
         out.display[std::string(field.name)] =
             format_money(out.raw[std::string(field.name)].get<std::int64_t>(),
                          out.raw[currency].get<std::string>());
+    }
+
+    if (out.raw.contains("old_status") && out.raw.contains("new_status")) {
+        if (auto changed = check_view_change(out.raw["old_status"].get<std::string>(),
+                                             out.raw["new_status"].get<std::string>());
+            !changed)
+            return fail(changed.error());
     }
 
     const json& shown_user = out.display["user"];

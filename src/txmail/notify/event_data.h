@@ -31,6 +31,11 @@ struct EventData {
 Result<EventData> validate_event_data(std::string_view event, const nlohmann::json& data);
 Result<EventData> validate_event_data(const EventSpec& spec, const nlohmann::json& data);
 
+// What view_status_changed's data must say, checked here for every caller and first by the route
+// that fans it out (before it looks for followers): two views, neither blank, that differ as the
+// email shows them, case aside. "From BUY to BUY" would be no news, sent to every follower.
+Result<void> check_view_change(std::string_view old_status, std::string_view new_status);
+
 // An absolute http(s) URL with a host and nothing that could end a link early (spaces, quotes,
 // angle brackets, control characters), at most 2048 bytes.
 bool is_http_url(std::string_view text);
