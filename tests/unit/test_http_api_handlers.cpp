@@ -155,6 +155,18 @@ TEST_F(ApiTest, WatchlistSymbolsAreValidatedAndUpperCased) {
     EXPECT_EQ(bad.status, 400);
     EXPECT_EQ(body_of(bad)["error"]["field"], "tickers[1]");
     EXPECT_EQ(body_of(call("GET", "/v1/users/7/watchlist"))["tickers"], json({"AAPL", "BRK.B"}));
+    // The catalogue's rule: an index, a class share, a long exchange-qualified symbol.
+    auto wide = call("PUT", "/v1/users/7/watchlist",
+                     json{{"tickers", {"^gspc", "brk:a", "EXCHANGE.SYMBOL_2026"}}}.dump());
+    EXPECT_EQ(wide.status, 200) << wide.body;
+    EXPECT_EQ(body_of(wide)["tickers"], json({"BRK:A", "EXCHANGE.SYMBOL_2026", "^GSPC"}));
+    auto changed =
+        post("/v1/tickers/%5Egspc/view-status", {{"old_status", "HOLD"}, {"new_status", "BUY"}});
+    ASSERT_EQ(changed.status, 202) << changed.body;
+    EXPECT_EQ(body_of(changed)["queued"], 1);
+    auto too_long =
+        call("PUT", "/v1/users/7/watchlist", json{{"tickers", {std::string(21, 'A')}}}.dump());
+    EXPECT_EQ(body_of(too_long)["error"]["field"], "tickers[0]");
 }
 
 TEST_F(ApiTest, UserRegisteredCreatesTheContactAndQueuesWelcomeOnce) {

@@ -103,17 +103,14 @@ service::Contact existing_user(ApiServices& services, const std::string& id) {
     return *contact;
 }
 
-// 1-10 characters A-Z 0-9 . -, upper-cased.
+// The catalogue's rule (notify::is_ticker_symbol), upper-cased: a watchlist's symbol is the one
+// its view changes name.
 std::string ticker_symbol(std::string symbol, std::string_view field) {
     std::ranges::transform(symbol, symbol.begin(),
                            [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    const bool valid =
-        !symbol.empty() && symbol.size() <= 10 && std::ranges::all_of(symbol, [](unsigned char c) {
-            return std::isdigit(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '-';
-        });
-    if (!valid)
-        throw invalid(field, std::string(field) + " \"" + symbol +
-                                 "\" is not a ticker symbol (1-10 characters A-Z 0-9 . -)");
+    if (!notify::is_ticker_symbol(symbol))
+        throw invalid(field, std::string(field) + " \"" + symbol + "\" is not " +
+                                 std::string(notify::to_string(notify::FieldType::ticker)));
     return symbol;
 }
 

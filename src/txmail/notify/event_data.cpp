@@ -109,7 +109,7 @@ Result<std::string> check(const FieldSpec& field, const json& value) {
                 return fail(invalid_value(field.name, type, value));
             return text;
         case FieldType::ticker:
-            if (text.empty() || text.size() > 20 || !std::ranges::all_of(text, is_ticker_char))
+            if (!is_ticker_symbol(text))
                 return fail(invalid_value(field.name, type, value));
             return text;
         default:
@@ -173,6 +173,10 @@ Result<void> check_view_change(std::string_view old_status, std::string_view new
                                                      "there is nothing to tell its followers"));
     }
     return {};
+}
+
+bool is_ticker_symbol(std::string_view text) {
+    return !text.empty() && text.size() <= 20 && std::ranges::all_of(text, is_ticker_char);
 }
 
 bool is_http_url(std::string_view text) {

@@ -36,6 +36,10 @@ Result<EventData> validate_event_data(const EventSpec& spec, const nlohmann::jso
 // email shows them, case aside. "From BUY to BUY" would be no news, sent to every follower.
 Result<void> check_view_change(std::string_view old_status, std::string_view new_status);
 
+// A market symbol as the catalogue's ticker fields take it (event_catalogue.h): 1-20 of
+// A-Z a-z 0-9 . - ^ = : _. The HTTP API's watchlists and view changes take the same, upper-cased.
+bool is_ticker_symbol(std::string_view text);
+
 // An absolute http(s) URL with a host and nothing that could end a link early (spaces, quotes,
 // angle brackets, control characters), at most 2048 bytes.
 bool is_http_url(std::string_view text);
