@@ -3,11 +3,11 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <cctype>
 #include <vector>
 
 #include "txmail/notify/display_format.h"
 #include "txmail/util/iso8601.h"
+#include "txmail/util/strings.h"
 #include "txmail/util/utf8.h"
 
 namespace txmail::notify {
@@ -163,10 +163,7 @@ Result<void> check_view_change(std::string_view old_status, std::string_view new
                                                  "or SELL"));
         }
     }
-    const bool same = std::ranges::equal(old_view, new_view, [](unsigned char a, unsigned char b) {
-        return std::tolower(a) == std::tolower(b);
-    });
-    if (same) {
+    if (iequals_ascii(old_view, new_view)) {
         return fail(Error::invalid("new_status", "new_status \"" + new_view +
                                                      "\" is old_status \"" + old_view +
                                                      "\" again: the view did not change, so "
