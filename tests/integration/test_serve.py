@@ -2,7 +2,7 @@
 the port read from its "listening on" line), a temporary SQLite outbox, and aiosmtpd as the SMTP
 server. Register -> welcome arrives; password change -> the IP is in the body; a ticker change
 fans out to 1,000 watchers -> 1,000 messages arrive; missing or wrong token -> 401 and nothing
-stored; oversize body -> 413; SIGTERM -> exit 0; TXMAIL_RETENTION purges old finished messages at
+stored; an Idempotency-Key reused for another request -> 422 and nothing queued; oversize body -> 413; SIGTERM -> exit 0; TXMAIL_RETENTION purges old finished messages at
 start, and a retention under an hour is refused naming the setting."""
 
 import email
@@ -77,6 +77,20 @@ class ServeTest(unittest.TestCase):
         wait_until(lambda: self.messages_to("bob@example.com"), 20, "the password email")
         text = self.messages_to("bob@example.com")[0].parsed().get_body(("plain",)).get_content()
         self.assertIn("203.0.113.77", text)
+
+    def test_4b_a_key_reused_for_another_request_is_422_and_sends_nothing(self):
+        self.call("PUT", "/v1/users/u3", {"email": "cy@example.com", "name": "Cy"})
+        self.call("PUT", "/v1/users/u4", {"email": "di@example.com", "name": "Di"})
+        status, body = self.call("POST", "/v1/events/password-changed", {"user_id": "u3"},
+                                 headers={"Idempotency-Key": "pw-reused"})
+        self.assertEqual(status, 202, body)
+        status, other = self.call("POST", "/v1/events/password-changed", {"user_id": "u4"},
+                                  headers={"Idempotency-Key": "pw-reused"})
+        self.assertEqual(status, 422, other)
+        self.assertEqual(other["error"]["code"], "idempotency_key_reused")
+        self.assertEqual(other["error"]["field"], "Idempotency-Key")
+        wait_until(lambda: self.messages_to("cy@example.com"), 20, "the first request's email")
+        self.assertEqual(self.call("GET", "/v1/messages?to=di@example.com")[1]["messages"], [])
 
     def test_5_fan_out_to_1000_watchers(self):
         for n in range(1000):

@@ -183,6 +183,55 @@ TEST_F(ApiTest, UserRegisteredCreatesTheContactAndQueuesWelcomeOnce) {
     EXPECT_EQ(stored(), 2u);
 }
 
+// A key sent again with another request is the client's mistake: answered 422 and nothing is
+// written, where taking it for a replay would drop the second email unsaid. The same request
+// serialised again (keys in another order, other spacing) is still a replay.
+TEST_F(ApiTest, AKeyReusedForAnotherRequestIs422AndWritesNothing) {
+    add_user("1");
+    add_user("2");
+    auto first =
+        post("/v1/events/password-changed", {{"user_id", "1"}, {"ip", "203.0.113.9"}}, "pw-k1");
+    ASSERT_EQ(first.status, 202) << first.body;
+    auto reordered =
+        call("POST", "/v1/events/password-changed", R"({ "user_id": "1",  "ip": "203.0.113.9" })",
+             {{"Authorization", "Bearer s3cret"}, {"Idempotency-Key", "pw-k1"}});
+    ASSERT_EQ(reordered.status, 202) << reordered.body;
+    EXPECT_EQ(body_of(reordered)["id"], body_of(first)["id"]);
+    EXPECT_EQ(body_of(reordered)["created"], false);
+
+    auto other = post("/v1/events/password-changed", {{"user_id", "2"}}, "pw-k1");
+    EXPECT_EQ(other.status, 422) << other.body;
+    EXPECT_EQ(body_of(other)["error"]["code"], "idempotency_key_reused");
+    EXPECT_EQ(body_of(other)["error"]["field"], "Idempotency-Key");
+    EXPECT_EQ(stored(), 1u);
+
+    // The registration that would update the contact before queueing updates nothing.
+    const json ada{{"user", {{"id", "9"}, {"email", "ada@example.com"}, {"name", "Ada"}}}};
+    ASSERT_EQ(post("/v1/events/user-registered", ada, "reg-9").status, 202);
+    const json changed{{"user", {{"id", "9"}, {"email", "eve@example.com"}, {"name", "Eve"}}}};
+    auto clash = post("/v1/events/user-registered", changed, "reg-9");
+    EXPECT_EQ(clash.status, 422) << clash.body;
+    EXPECT_EQ(body_of(call("GET", "/v1/users/9"))["email"], "ada@example.com");
+
+    // A fan-out's replay with another change queues nobody, not even a watcher added since.
+    add_user("3", {"AAPL"});
+    ASSERT_EQ(post("/v1/tickers/AAPL/view-status", {{"old_status", "BUY"}, {"new_status", "SELL"}},
+                   "aapl-1")
+                  .status,
+              202);
+    add_user("4", {"AAPL"});
+    auto fan_clash = post("/v1/tickers/AAPL/view-status",
+                          {{"old_status", "BUY"}, {"new_status", "HOLD"}}, "aapl-1");
+    EXPECT_EQ(fan_clash.status, 422) << fan_clash.body;
+    auto notification =
+        post("/v1/notifications", {{"event", "welcome"}, {"to", "x@example.com"}}, "n-1");
+    ASSERT_EQ(notification.status, 202);
+    EXPECT_EQ(
+        post("/v1/notifications", {{"event", "welcome"}, {"to", "y@example.com"}}, "n-1").status,
+        422);
+    EXPECT_EQ(stored(), 4u) << "one each: password, welcome, view change, notification";
+}
+
 TEST_F(ApiTest, EventForUnknownUserIs404AndBadJsonIs400) {
     EXPECT_EQ(post("/v1/events/password-changed", {{"user_id", "404"}}).status, 404);
     auto bad = call("POST", "/v1/events/password-changed", "{not json");

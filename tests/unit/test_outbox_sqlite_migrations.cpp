@@ -193,7 +193,7 @@ TEST(SqliteMigrations, ADatabaseFromVersionFiveKeepsItsMessagesRequestsAndSequen
         "'received', '[]'), (2, '127.0.0.1', '{}', x'', 0, 'bad', '', '', 'rejected', '[]');"
         "DELETE FROM stripe_webhook_requests WHERE id = 2;"));
 
-    auto report = migrate(*connection);
+    auto report = migrate(*connection, migrations().first(6));
     ASSERT_TRUE(report) << report.error().describe();
     ASSERT_EQ(report->applied.size(), 1u);
     EXPECT_EQ(report->applied[0].version, 6);
@@ -278,6 +278,37 @@ TEST(SqliteMigrations, CountingOneStatusSearchesItsRangeOfTheStatusIndex) {
         steps.push_back(plan->text(3));
     ASSERT_EQ(steps.size(), 1u);
     EXPECT_EQ(steps[0], "SEARCH messages USING COVERING INDEX messages_status (status=?)");
+}
+
+TEST(SqliteMigrations, AKeyStoredBeforeVersionSevenStaysAReplayWhateverTheRequest) {
+    testing::TempDirectory directory;
+    auto connection = open_connection(directory / "six.db");
+    ASSERT_TRUE(migrate(*connection, migrations().first(6)));
+    ASSERT_TRUE(connection->execute(
+        "INSERT INTO messages (event, status, priority, sender, recipients, subject, message_id, "
+        "idempotency_key, created_at, next_attempt_at) VALUES ('welcome', 'sent', 50, "
+        "'a@example.com', '[\"b@example.com\"]', 'Hi', '<m1@x>', 'user-registered:r-1', 1, 1);"
+        "INSERT INTO message_bodies (message_id, bytes) VALUES (1, x'4869');"));
+
+    auto report = migrate(*connection);
+    ASSERT_TRUE(report) << report.error().describe();
+    ASSERT_EQ(report->applied.size(), 1u);
+    EXPECT_EQ(report->applied[0].version, 7);
+    EXPECT_EQ(scalar(*connection,
+                     "SELECT count(*) FROM messages WHERE id = 1 AND "
+                     "request_digest IS NULL AND status = 'sent'"),
+              1);
+    // Nothing says what the old row was asked for: its key is a replay, as before.
+    NewMessage again;
+    again.event = "welcome";
+    again.message.envelope = {"a@example.com", {"b@example.com"}};
+    again.message.bytes = "Hi";
+    again.idempotency_key = "user-registered:r-1";
+    again.request_digest = "any";
+    auto enqueued = insert_message(*connection, again, Clock::now());
+    ASSERT_TRUE(enqueued) << enqueued.error().describe();
+    EXPECT_EQ(enqueued->id, 1);
+    EXPECT_FALSE(enqueued->created);
 }
 
 TEST(SqliteMigrations, AFailingMigrationLeavesNothingHalfDone) {

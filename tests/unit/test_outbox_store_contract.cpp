@@ -243,6 +243,62 @@ TYPED_TEST(StoreContract, BatchHonoursKeysSeenBeforeAndWithinTheBatch) {
     EXPECT_EQ(this->count(Status::queued), 3);
 }
 
+// The HTTP API keeps a digest of each keyed request: the same key with another request is the
+// client's mistake, refused (and answered 422) rather than taken for a replay, which would drop
+// the second message without a word.
+NewMessage keyed_request(const std::string& name, const std::string& key,
+                         std::optional<std::string> digest) {
+    NewMessage message = new_message(name, priority::normal, key);
+    message.request_digest = std::move(digest);
+    return message;
+}
+
+TYPED_TEST(StoreContract, AKeyReusedForAnotherRequestIsRefusedAndStoresNothing) {
+    const MessageId first = this->enqueue(keyed_request("first", "signup-1", "digest-a"));
+    auto replay = this->store->enqueue(keyed_request("replay", "signup-1", "digest-a"));
+    ASSERT_TRUE(replay) << replay.error().describe();
+    EXPECT_EQ(replay->id, first);
+    EXPECT_FALSE(replay->created);
+
+    auto other = this->store->enqueue(keyed_request("other", "signup-1", "digest-b"));
+    ASSERT_FALSE(other);
+    EXPECT_TRUE(is_key_reused(other.error())) << other.error().describe();
+    EXPECT_EQ(other.error().field, "idempotency_key");
+    EXPECT_NE(other.error().message.find("message " + std::to_string(first)), std::string::npos)
+        << other.error().message;
+    EXPECT_FALSE(is_key_reused(Error::invalid("idempotency_key", "the idempotency key is empty")));
+
+    // Without a digest on either side the key alone decides, as for the Stripe worker's keys
+    // and the rows stored before digests were kept.
+    auto undigested = this->store->enqueue(keyed_request("x", "signup-1", std::nullopt));
+    ASSERT_TRUE(undigested);
+    EXPECT_EQ(undigested->id, first);
+    const MessageId plain = this->enqueue(keyed_request("plain", "stripe:evt_1", std::nullopt));
+    auto later = this->store->enqueue(keyed_request("later", "stripe:evt_1", "digest-c"));
+    ASSERT_TRUE(later);
+    EXPECT_EQ(later->id, plain);
+
+    // A batch with one reused key stores none of its messages, the new ones included; so does a
+    // batch that gives one new key to two different requests.
+    const std::vector<NewMessage> batch = {keyed_request("new", "fan-1:u1", "digest-d"),
+                                           keyed_request("clash", "signup-1", "digest-e")};
+    auto refused = this->store->enqueue_batch(batch);
+    ASSERT_FALSE(refused);
+    EXPECT_TRUE(is_key_reused(refused.error()));
+    const std::vector<NewMessage> twice = {keyed_request("a", "fan-2:u1", "digest-f"),
+                                           keyed_request("b", "fan-2:u1", "digest-g")};
+    EXPECT_FALSE(this->store->enqueue_batch(twice));
+    EXPECT_EQ(this->count(Status::queued), 2);
+
+    auto found = this->store->find_by_idempotency_key("signup-1");
+    ASSERT_TRUE(found && *found);
+    EXPECT_EQ((*found)->id, first);
+    EXPECT_EQ((*found)->request_digest, "digest-a");
+    auto unknown = this->store->find_by_idempotency_key("fan-1:u1");
+    ASSERT_TRUE(unknown);
+    EXPECT_FALSE(*unknown) << "the refused batch left no key behind";
+}
+
 TYPED_TEST(StoreContract, BatchIsAllOrNothing) {
     std::vector<NewMessage> batch = {new_message("a"), new_message("b"), new_message("c")};
     batch[2].event.clear();

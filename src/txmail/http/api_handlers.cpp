@@ -8,8 +8,10 @@
 #include "txmail/http/api_auth.h"
 #include "txmail/mail/address.h"
 #include "txmail/notify/event_data.h"
+#include "txmail/outbox/lifecycle.h"
 #include "txmail/outbox/message_json.h"
 #include "txmail/util/iso8601.h"
+#include "txmail/util/sha256.h"
 
 namespace txmail::http {
 namespace {
@@ -22,6 +24,8 @@ struct Reject {
 };
 
 Response from_error(const Error& error) {
+    if (outbox::is_key_reused(error))
+        return Response::error(422, "idempotency_key_reused", error.message, "Idempotency-Key");
     if (!error.field.empty() || error.kind == ErrorKind::permanent)
         return Response::error(400, "invalid", error.message, error.field);
     return Response::error(503, "unavailable", error.message);
@@ -67,11 +71,28 @@ std::string string_field(const json& body, const std::string& name, bool require
     return it->get<std::string>();
 }
 
-std::optional<std::string> idempotency_key(const Request& request, std::string_view route) {
+// A POST's Idempotency-Key, scoped by its route, and what a replay under it must repeat: the
+// body as JSON, its keys sorted and without spacing, so that a client which serialises the same
+// request again is still replaying it.
+struct Idempotency {
+    std::optional<std::string> key;
+    std::optional<std::string> request_digest;
+};
+
+Idempotency idempotency(const Request& request, std::string_view route, const json& body) {
     auto key = request.header("Idempotency-Key");
     if (!key || key->empty())
-        return std::nullopt;
-    return std::string(route) + ":" + std::string(*key);
+        return {};
+    return {std::string(route) + ":" + std::string(*key), sha256_hex(body.dump())};
+}
+
+// For a route that writes something besides the message: the enqueue refuses a key reused for
+// another request, but only after that write, so ask first.
+void refuse_reused_key(ApiServices& services, const Idempotency& idempotency) {
+    if (!idempotency.key)
+        return;
+    if (auto seen = require(services.outbox.find_by_idempotency_key(*idempotency.key)))
+        require(outbox::check_same_request(idempotency.request_digest, *seen));
 }
 
 json user_json(const service::Contact& contact) {
@@ -173,16 +194,18 @@ Response get_watchlist(ApiServices& services, const PathParams& params) {
 
 service::Notification user_registered(ApiServices& services, const Request& request) {
     const json body = parse_body(request);
+    const Idempotency keyed = idempotency(request, "user-registered", body);
     service::Contact contact;
     if (auto user = body.find("user"); user != body.end()) {
         if (!user->is_object())
             throw invalid("user", "user must be an object {id, email, name}");
         contact = contact_from(*user, string_field(*user, "id", true, "user"), "user");
+        refuse_reused_key(services, keyed);
         require(services.contacts.upsert(contact));
     } else {
         contact = existing_user(services, string_field(body, "user_id"));
     }
-    return {"welcome", {{"user", user_json(contact)}}, idempotency_key(request, "user-registered")};
+    return {"welcome", {{"user", user_json(contact)}}, keyed.key, keyed.request_digest};
 }
 
 service::Notification password_changed(ApiServices& services, const Request& request) {
@@ -195,7 +218,8 @@ service::Notification password_changed(ApiServices& services, const Request& req
         if (auto value = string_field(body, optional, false); !value.empty())
             data[optional] = value;
     data["user"] = user_json(existing_user(services, user_id));
-    return {"password_changed", data, idempotency_key(request, "password-changed")};
+    const Idempotency keyed = idempotency(request, "password-changed", body);
+    return {"password_changed", data, keyed.key, keyed.request_digest};
 }
 
 Response view_status(ApiServices& services, const Request& request, const PathParams& params) {
@@ -204,7 +228,7 @@ Response view_status(ApiServices& services, const Request& request, const PathPa
     const std::string old_status = string_field(body, "old_status");
     const std::string new_status = string_field(body, "new_status");
     require(notify::check_view_change(old_status, new_status));
-    const auto key = idempotency_key(request, "view-status:" + ticker);
+    const Idempotency keyed = idempotency(request, "view-status:" + ticker, body);
     std::vector<service::Notification> batch;
     for (const service::Contact& watcher : require(services.contacts.watchers(ticker)))
         batch.push_back({"view_status_changed",
@@ -212,7 +236,8 @@ Response view_status(ApiServices& services, const Request& request, const PathPa
                           {"ticker", ticker},
                           {"old_status", old_status},
                           {"new_status", new_status}},
-                         key ? std::optional(*key + ":" + watcher.id) : std::nullopt});
+                         keyed.key ? std::optional(*keyed.key + ":" + watcher.id) : std::nullopt,
+                         keyed.request_digest});
     const auto queued = require(services.notifier.fan_out(batch));
     json ids = json::array();
     for (const auto& enqueued : queued)
@@ -236,7 +261,8 @@ service::Notification post_notification(ApiServices& services, const Request& re
         // No contact: the address stands in for the id (templates and logs need one).
         data["user"] = {{"id", to}, {"email", to}, {"name", ""}};
     }
-    return {event, data, idempotency_key(request, "notifications")};
+    const Idempotency keyed = idempotency(request, "notifications", body);
+    return {event, data, keyed.key, keyed.request_digest};
 }
 
 Response list_messages(ApiServices& services, const Request& request) {

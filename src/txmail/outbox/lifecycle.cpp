@@ -38,6 +38,26 @@ Result<void> validate(const NewMessage& message) {
     return {};
 }
 
+namespace {
+constexpr int key_reused_status = 422;
+}  // namespace
+
+Result<void> check_same_request(const std::optional<std::string>& request_digest,
+                                const KeyedMessage& stored) {
+    if (!request_digest || !stored.request_digest || *request_digest == *stored.request_digest)
+        return {};
+    Error error = Error::invalid(
+        "idempotency_key", "the idempotency key was used before for a different request (message " +
+                               std::to_string(stored.id) +
+                               "); nothing was queued: a new request needs a new key");
+    error.code = key_reused_status;
+    return fail(std::move(error));
+}
+
+bool is_key_reused(const Error& error) {
+    return error.code == key_reused_status && error.field == "idempotency_key";
+}
+
 bool is_due(Status status, TimePoint next_attempt_at, std::optional<TimePoint> lease_until,
             TimePoint now) {
     switch (status) {

@@ -44,6 +44,14 @@ inline constexpr std::size_t max_idempotency_key_length = 255;
 // message.bytes, idempotency_key.
 Result<void> validate(const NewMessage& message);
 
+// Whether a request with `request_digest`, under a key already stored with `stored`, repeats the
+// request that stored it: yes unless both digests are known and differ. Otherwise the error,
+// is_key_reused(), which the HTTP API answers 422 (the IETF httpapi Idempotency-Key draft,
+// "Error Scenarios").
+Result<void> check_same_request(const std::optional<std::string>& request_digest,
+                                const KeyedMessage& stored);
+bool is_key_reused(const Error& error);
+
 // A row is due when waiting and its time has come, or leased with the lease run out.
 bool is_due(Status status, TimePoint next_attempt_at, std::optional<TimePoint> lease_until,
             TimePoint now);

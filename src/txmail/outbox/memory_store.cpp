@@ -25,11 +25,33 @@ bool due_first(const StoredMessage& a, const StoredMessage& b) {
 
 }  // namespace
 
+Result<void> MemoryStore::check_keys(std::span<const NewMessage> messages) const {
+    // The keys the batch itself stores before each message, with the ids they would get.
+    std::map<std::string_view, KeyedMessage> earlier;
+    for (const auto& message : messages) {
+        if (!message.idempotency_key)
+            continue;
+        const KeyedMessage* seen = nullptr;
+        if (auto it = by_idempotency_key_.find(*message.idempotency_key);
+            it != by_idempotency_key_.end())
+            seen = &it->second;
+        else if (auto in_batch = earlier.find(*message.idempotency_key); in_batch != earlier.end())
+            seen = &in_batch->second;
+        if (!seen) {
+            const MessageId id = next_id_ + static_cast<MessageId>(earlier.size());
+            earlier.emplace(*message.idempotency_key, KeyedMessage{id, message.request_digest});
+        } else if (auto same = check_same_request(message.request_digest, *seen); !same) {
+            return fail(same.error());
+        }
+    }
+    return {};
+}
+
 Enqueued MemoryStore::insert(const NewMessage& message, TimePoint now) {
     if (message.idempotency_key) {
         if (auto seen = by_idempotency_key_.find(*message.idempotency_key);
             seen != by_idempotency_key_.end())
-            return {seen->second, false};
+            return {seen->second.id, false};
     }
     const MessageId id = next_id_++;
     StoredMessage& stored = rows_[id].message;
@@ -42,7 +64,8 @@ Enqueued MemoryStore::insert(const NewMessage& message, TimePoint now) {
     stored.created_at = now;
     stored.next_attempt_at = message.not_before ? truncate_to_ms(*message.not_before) : now;
     if (message.idempotency_key)
-        by_idempotency_key_.emplace(*message.idempotency_key, id);
+        by_idempotency_key_.emplace(*message.idempotency_key,
+                                    KeyedMessage{id, message.request_digest});
     return {id, true};
 }
 
@@ -57,6 +80,8 @@ Result<Enqueued> MemoryStore::enqueue(const NewMessage& message) {
     if (auto valid = validate(message); !valid)
         return fail(valid.error());
     std::lock_guard lock(mutex_);
+    if (auto keys = check_keys({&message, 1}); !keys)
+        return fail(keys.error());
     return insert(message, truncate_to_ms(Clock::now()));
 }
 
@@ -66,6 +91,8 @@ Result<std::vector<Enqueued>> MemoryStore::enqueue_batch(std::span<const NewMess
         if (auto valid = validate(message); !valid)
             return fail(valid.error());
     std::lock_guard lock(mutex_);
+    if (auto keys = check_keys(messages); !keys)
+        return fail(keys.error());
     const TimePoint now = truncate_to_ms(Clock::now());
     std::vector<Enqueued> out;
     out.reserve(messages.size());
@@ -129,6 +156,14 @@ Result<void> MemoryStore::complete(MessageId id, const std::string& worker,
     m.lease_owner.clear();
     m.lease_until.reset();
     return {};
+}
+
+Result<std::optional<KeyedMessage>> MemoryStore::find_by_idempotency_key(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto seen = by_idempotency_key_.find(key);
+    if (seen == by_idempotency_key_.end())
+        return std::optional<KeyedMessage>{};
+    return std::optional<KeyedMessage>{seen->second};
 }
 
 Result<std::optional<StoredMessage>> MemoryStore::get(MessageId id) {

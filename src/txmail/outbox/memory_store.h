@@ -22,6 +22,7 @@ class MemoryStore : public Store {
     Result<void> complete(MessageId id, const std::string& worker,
                           const std::optional<Attempt>& attempt, const Outcome& outcome) override;
     Result<std::optional<StoredMessage>> get(MessageId id) override;
+    Result<std::optional<KeyedMessage>> find_by_idempotency_key(const std::string& key) override;
     Result<std::vector<Attempt>> attempts(MessageId id) override;
     Result<std::vector<StoredMessage>> list(const ListFilter& filter) override;
     Result<Stats> stats() override;
@@ -42,12 +43,15 @@ class MemoryStore : public Store {
         std::vector<Attempt> attempts;
     };
 
+    // mutex_ held. What enqueue_batch() must refuse before it stores anything: a key stored, or
+    // stored earlier in the batch, for another request.
+    Result<void> check_keys(std::span<const NewMessage> messages) const;
     Enqueued insert(const NewMessage& message, TimePoint now);  // mutex_ held
     static StoredMessage snapshot(const Row& row);
 
     std::mutex mutex_;
     std::map<MessageId, Row> rows_;
-    std::map<std::string, MessageId, std::less<>> by_idempotency_key_;
+    std::map<std::string, KeyedMessage, std::less<>> by_idempotency_key_;
     std::map<std::string, SenderPause, std::less<>> pauses_;
     MessageId next_id_ = 1;
 };

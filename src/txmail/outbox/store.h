@@ -6,7 +6,9 @@
 // next_attempt_at) | dead | canceled. A lease that expires (the worker died) makes the message due
 // again. enqueue() returns only once the row is durable (SQLite: synchronous=FULL, commits shared
 // between concurrent callers). An idempotency key seen before returns the first message's id and
-// stores nothing. Implementations: sqlite/ (default), memory (tests), postgres/ (scale-out).
+// stores nothing, unless both requests carry a request digest and the two differ: then the key
+// was reused for another request, and enqueue fails (is_key_reused) rather than drop the second
+// message unsaid. Implementations: sqlite/ (default), memory (tests), postgres/ (scale-out).
 //
 // Decisions the implementations share (outbox/lifecycle.h): times are kept to the millisecond; a
 // lease that expires does not count as an attempt (none was recorded) but notes "lease expired"
@@ -52,12 +54,22 @@ struct NewMessage {
     mail::RenderedMessage message;
     int priority = priority::normal;
     std::optional<std::string> idempotency_key;
+    // What was asked for under the key (the HTTP API: a digest of the request's body), kept with
+    // the row. None (the Stripe worker, `txmail enqueue`): the key alone decides, as it does
+    // against a row stored without one.
+    std::optional<std::string> request_digest;
     std::optional<TimePoint> not_before;  // default: due now
 };
 
 struct Enqueued {
     MessageId id = 0;
     bool created = true;  // false: the idempotency key was seen before; nothing was stored
+};
+
+// The message stored under an idempotency key, and the digest of the request that stored it.
+struct KeyedMessage {
+    MessageId id = 0;
+    std::optional<std::string> request_digest;
 };
 
 struct Attempt {
@@ -165,6 +177,9 @@ class Store {
                                   const Outcome& outcome) = 0;
 
     virtual Result<std::optional<StoredMessage>> get(MessageId id) = 0;
+    // What enqueue() would find under `key`, for a caller that must know before it writes
+    // anything else (a replayed registration must not update the contact first).
+    virtual Result<std::optional<KeyedMessage>> find_by_idempotency_key(const std::string& key) = 0;
     virtual Result<std::vector<Attempt>> attempts(MessageId id) = 0;
     virtual Result<std::vector<StoredMessage>> list(const ListFilter& filter) = 0;
     virtual Result<Stats> stats() = 0;

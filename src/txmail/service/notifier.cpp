@@ -29,7 +29,10 @@ Result<outbox::NewMessage> Notifier::prepare(const Notification& notification) c
     auto message = renderer_.render(notification.event, notification.data);
     if (!message)
         return fail(message.error());
-    return to_new_message(notification.event, *message, notification.idempotency_key);
+    auto queued = to_new_message(notification.event, *message, notification.idempotency_key);
+    if (queued)
+        queued->request_digest = notification.request_digest;
+    return queued;
 }
 
 // What follows a stored message: the dispatcher is woken, a new one is counted.

@@ -31,6 +31,8 @@ struct Notification {
     std::string event;
     nlohmann::json data;  // the HTTP API's shape: {"user": {...}, ...event fields...}
     std::optional<std::string> idempotency_key;
+    // What a replay under the same key must repeat (outbox::NewMessage::request_digest).
+    std::optional<std::string> request_digest;
 };
 
 class Notifier {

@@ -107,23 +107,35 @@ const std::string& due_messages_query() {
     return sql;
 }
 
+Result<std::optional<KeyedMessage>> find_keyed_message(Connection& connection,
+                                                       const std::string& key) {
+    auto query =
+        connection.prepare("SELECT id, request_digest FROM messages WHERE idempotency_key = ?1");
+    if (!query)
+        return fail(query.error());
+    query->bind(1, key);
+    return first_row<KeyedMessage>(*query, [](const Statement& row) {
+        return KeyedMessage{row.integer(0), row.optional_text(1)};
+    });
+}
+
 Result<Enqueued> insert_message(Connection& connection, const NewMessage& message, TimePoint now) {
     // Looked up first rather than INSERT ... ON CONFLICT: a skipped insert would still use up
     // an AUTOINCREMENT id. The caller's write transaction keeps the key from appearing between.
     if (message.idempotency_key) {
-        auto seen = connection.prepare("SELECT id FROM messages WHERE idempotency_key = ?1");
+        auto seen = find_keyed_message(connection, *message.idempotency_key);
         if (!seen)
             return fail(seen.error());
-        auto row = seen->bind(1, *message.idempotency_key).step();
-        if (!row)
-            return fail(row.error());
-        if (*row)
-            return Enqueued{seen->integer(0), false};
+        if (*seen) {
+            if (auto same = check_same_request(message.request_digest, **seen); !same)
+                return fail(same.error());
+            return Enqueued{(*seen)->id, false};
+        }
     }
     auto insert = connection.prepare(
         "INSERT INTO messages (event, status, priority, sender, recipients, subject, message_id, "
-        "idempotency_key, created_at, next_attempt_at) "
-        "VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        "idempotency_key, created_at, next_attempt_at, request_digest) "
+        "VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!insert)
         return fail(insert.error());
     const auto& rendered = message.message;
@@ -136,7 +148,8 @@ Result<Enqueued> insert_message(Connection& connection, const NewMessage& messag
         .bind(6, rendered.message_id)
         .bind_optional(7, message.idempotency_key)
         .bind(8, to_unix_ms(now))
-        .bind(9, to_unix_ms(message.not_before.value_or(now)));
+        .bind(9, to_unix_ms(message.not_before.value_or(now)))
+        .bind_optional(10, message.request_digest);
     if (auto inserted = insert->run(); !inserted)
         return fail(inserted.error());
     const MessageId id = connection.last_insert_rowid();

@@ -44,7 +44,10 @@ std::string select_messages(std::string_view rest);
 // lease, on the writer's thread, most often of none.
 const std::string& due_messages_query();
 
-// Inserts a queued row, or finds the row that already has the idempotency key (created false).
+Result<std::optional<KeyedMessage>> find_keyed_message(Connection& connection,
+                                                       const std::string& key);
+// Inserts a queued row, or finds the row that already has the idempotency key (created false),
+// unless the key was stored for another request (outbox::check_same_request).
 Result<Enqueued> insert_message(Connection& connection, const NewMessage& message, TimePoint now);
 
 Result<void> insert_attempt(Connection& connection, MessageId id, int number,

@@ -264,6 +264,13 @@ ALTER TABLE stripe_webhook_requests_new RENAME TO stripe_webhook_requests;
 CREATE INDEX stripe_webhook_requests_event ON stripe_webhook_requests (event_id, id);
 )sql";
 
+// The digest of the HTTP request that stored a keyed message (NewMessage::request_digest), so
+// that the same key sent with another request is refused rather than answered as a replay. Rows
+// from before it have none, and the key alone decides for them, as before.
+constexpr std::string_view request_digest_schema = R"sql(
+ALTER TABLE messages ADD COLUMN request_digest TEXT;
+)sql";
+
 // Append only (see the header).
 constexpr Migration all_migrations[] = {
     {1, "outbox: messages, attempts, sender pauses", outbox_schema},
@@ -273,6 +280,8 @@ constexpr Migration all_migrations[] = {
     {5, "service: Stripe events are acted on after the answer", stripe_received_schema},
     {6, "outbox and service: writes without temporary b-trees, bytes apart from updated rows",
      lean_writes_schema, /*foreign_keys_off=*/true},
+    {7, "outbox: a keyed message keeps the digest of the request that stored it",
+     request_digest_schema},
 };
 
 }  // namespace

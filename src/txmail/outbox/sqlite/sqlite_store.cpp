@@ -234,6 +234,11 @@ Result<std::optional<StoredMessage>> SqliteStore::get(MessageId id) {
     return std::optional<StoredMessage>{std::move(found.front())};
 }
 
+Result<std::optional<KeyedMessage>> SqliteStore::find_by_idempotency_key(const std::string& key) {
+    std::lock_guard lock(reader_mutex_);
+    return find_keyed_message(*reader_, key);
+}
+
 Result<std::vector<Attempt>> SqliteStore::attempts(MessageId id) {
     std::lock_guard lock(reader_mutex_);
     return read_attempts(*reader_, id);

@@ -45,6 +45,7 @@ class SqliteStore final : public Store {
     Result<void> complete(MessageId id, const std::string& worker,
                           const std::optional<Attempt>& attempt, const Outcome& outcome) override;
     Result<std::optional<StoredMessage>> get(MessageId id) override;
+    Result<std::optional<KeyedMessage>> find_by_idempotency_key(const std::string& key) override;
     Result<std::vector<Attempt>> attempts(MessageId id) override;
     Result<std::vector<StoredMessage>> list(const ListFilter& filter) override;
     Result<Stats> stats() override;
