@@ -6,7 +6,8 @@ Each of the four handled events -> its email arrives; an older update after a ne
 update after the deletion -> nothing; tampered body, expired timestamp, wrong secret, missing
 header -> 400, audited as invalid with the reason, nothing else stored; the same event three
 times at once -> one email; unknown customer -> pending, then PUT /v1/users/{id} with the
-customer id -> the email arrives; during a secret rotation the second secret is accepted; no
+customer id -> the email arrives; a checkout for a user not saved yet -> pending, then PUT of that
+user (without a customer id) -> the receipt arrives and the customer is linked; during a secret rotation the second secret is accepted; no
 STRIPE_WEBHOOK_SECRET -> 503 naming it.
 
 Every test uses its own users, customers and event ids, so they share one server. txmail answers
@@ -231,6 +232,18 @@ class ServeStripeTest(unittest.TestCase):
         self.assert_one_email("late@example.com", "payment of $29.00 failed")
         self.accepted(stripe_event("invoice.payment_failed", "evt_late_1", "cus_late_1",
                                    email="late@example.com"), "duplicate")
+
+    def test_a_checkout_before_its_user_is_saved_is_delivered_once_it_is(self):
+        payload = stripe_event("checkout.session.completed", "evt_first_1", "cus_first_1",
+                               user_id="first-1", email="first@example.com")
+        self.accepted(payload, "pending_customer")
+        self.assertIn('user "first-1"', self.audit("?event_id=evt_first_1")[0]["reason"])
+        self.assertEqual(self.stored_to("first@example.com"), [])
+        self.add_user("first-1", "first@example.com")  # no customer id: the checkout names it
+        self.assert_one_email("first@example.com", "Payment received", "$29.00")
+        status, user = self.serve.call("GET", "/v1/users/first-1")
+        self.assertEqual(user["stripe_customer_id"], "cus_first_1")
+        self.assertEqual(self.audit("?event_id=evt_first_1")[0]["outcome"], "queued")
 
     def test_during_a_rotation_the_second_secret_is_accepted(self):
         self.add_user("rot-1", "rotation@example.com", customer="cus_rot_1")

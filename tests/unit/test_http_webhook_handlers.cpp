@@ -1,6 +1,6 @@
 // The Stripe webhook routes without a socket: the answer shapes of the HTTP contract, no bearer
 // token on POST /webhooks/stripe but one on the audit listing, redacted headers, the outcome
-// observer, and PUT /v1/users/{id} delivering what waited for the linked customer.
+// observer, and saving a user delivering what waited for it or for its linked customer.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -31,8 +31,8 @@ class WebhookRoutesTest : public ::testing::Test {
     WebhookRoutesTest() {
         add_api_routes(router, api);
         add_webhook_routes(router, webhooks);
-        api.on_customer_linked = [this](const std::string& customer_id) {
-            EXPECT_TRUE(processor.deliver_pending(customer_id));
+        api.on_contact_saved = [this](const service::Contact& user) {
+            EXPECT_TRUE(processor.deliver_pending_for(user));
         };
         webhooks.on_outcome = [this](std::string_view outcome) { outcomes.emplace_back(outcome); };
     }
@@ -161,6 +161,29 @@ TEST_F(WebhookRoutesTest, PuttingTheCustomerOnAUserDeliversWhatWaited) {
     ASSERT_EQ(messages.size(), 1u);
     EXPECT_EQ(messages[0].event, "payment_failed");
     EXPECT_EQ(audit("?event_id=evt_TxmailFixture04")["requests"].size(), 1u);
+}
+
+// A checkout for a user the app has not saved in txmail yet: saving that user, by PUT or by a
+// registration that carries it, delivers the receipt and links the customer.
+TEST_F(WebhookRoutesTest, SavingTheUserACheckoutNamedDeliversItsReceipt) {
+    EXPECT_EQ(
+        json::parse(deliver(testing::stripe_fixture("checkout.session.completed")).body)["outcome"],
+        "received");
+    ASSERT_EQ(processor.act_on_received().value().acted, 1);
+    EXPECT_EQ(audit()["requests"][0]["outcome"], "pending_customer");
+
+    auto registered =
+        call("POST", "/v1/events/user-registered",
+             json{{"user", {{"id", "42"}, {"email", "zoe@example.com"}, {"name", "Zoe"}}}}.dump(),
+             {{"Authorization", "Bearer s3cret"}});
+    ASSERT_EQ(registered.status, 202) << registered.body;
+    const auto messages = store.list({}).value();
+    ASSERT_EQ(messages.size(), 2u);
+    EXPECT_EQ(messages[0].event, "payment_confirmation") << "delivered as the user was saved";
+    EXPECT_EQ(messages[1].event, "welcome");
+    EXPECT_EQ(contacts.get("42").value().value().stripe_customer_id, "cus_TxmailFixture01");
+    const auto event = ledger.find_event("evt_TxmailFixture01").value().value();
+    EXPECT_EQ(event.status, service::stripe_event_status::processed);
 }
 
 }  // namespace

@@ -290,7 +290,7 @@ TEST(SqliteMigrations, AKeyStoredBeforeVersionSevenStaysAReplayWhateverTheReques
         "'a@example.com', '[\"b@example.com\"]', 'Hi', '<m1@x>', 'user-registered:r-1', 1, 1);"
         "INSERT INTO message_bodies (message_id, bytes) VALUES (1, x'4869');"));
 
-    auto report = migrate(*connection);
+    auto report = migrate(*connection, migrations().first(7));
     ASSERT_TRUE(report) << report.error().describe();
     ASSERT_EQ(report->applied.size(), 1u);
     EXPECT_EQ(report->applied[0].version, 7);
@@ -309,6 +309,27 @@ TEST(SqliteMigrations, AKeyStoredBeforeVersionSevenStaysAReplayWhateverTheReques
     ASSERT_TRUE(enqueued) << enqueued.error().describe();
     EXPECT_EQ(enqueued->id, 1);
     EXPECT_FALSE(enqueued->created);
+}
+
+TEST(SqliteMigrations, StripeEventsFromBeforeVersionEightWaitForNoUser) {
+    testing::TempDirectory directory;
+    auto connection = open_connection(directory / "seven.db");
+    ASSERT_TRUE(migrate(*connection, migrations().first(7)));
+    ASSERT_TRUE(connection->execute(
+        "INSERT INTO stripe_events (id, type, created, customer_id, status, result, message_ids, "
+        "payload, claimed_at) VALUES ('evt_1', 'checkout.session.completed', 1, 'cus_1', "
+        "'pending_customer', 'waiting', '[]', x'7b7d', 0)"));
+
+    auto report = migrate(*connection);
+    ASSERT_TRUE(report) << report.error().describe();
+    ASSERT_EQ(report->applied.size(), 1u);
+    EXPECT_EQ(report->applied[0].version, 8);
+    EXPECT_EQ(scalar(*connection,
+                     "SELECT count(*) FROM stripe_events WHERE id = 'evt_1' AND "
+                     "for_user_id = '' AND for_email = '' AND "
+                     "status = 'pending_customer' AND customer_id = 'cus_1'"),
+              1)
+        << "kept, still waiting for its customer's link";
 }
 
 TEST(SqliteMigrations, AFailingMigrationLeavesNothingHalfDone) {

@@ -223,14 +223,73 @@ TEST_P(StripeWebhookLedgerContract, PendingEventsAreListedOldestFirstAndReclaime
     StripeEventRecord delivered = event("evt_a", 100);
     delivered.result = "payment_failed queued for user 42";
     delivered.message_ids = {9};
-    ASSERT_TRUE(ledger->finish_event(delivered));
+    ASSERT_TRUE(ledger->finish_event(delivered, "queued"));
     const auto finished = ledger->find_event("evt_a").value().value();
     EXPECT_EQ(finished.status, stripe_event_status::processed);
     EXPECT_EQ(finished.message_ids, (std::vector<std::int64_t>{9}));
     EXPECT_EQ(finished.payload, "{\"id\":\"evt_a\"}");
-    auto unknown = ledger->finish_event(event("evt_missing"));
+    auto unknown = ledger->finish_event(event("evt_missing"), "queued");
     ASSERT_FALSE(unknown);
     EXPECT_NE(unknown.error().message.find("evt_missing was never stored"), std::string::npos);
+}
+
+TEST_P(StripeWebhookLedgerContract, PendingCheckoutsAreFoundByTheUserTheyName) {
+    auto checkout = [&](const std::string& id, std::string user_id, std::string email,
+                        std::string_view status = stripe_event_status::pending_customer) {
+        StripeEventRecord record = event(id, 100, status);
+        record.type = "checkout.session.completed";
+        record.customer_id.clear();
+        record.for_user_id = std::move(user_id);
+        record.for_email = std::move(email);
+        return record;
+    };
+    ASSERT_TRUE(store(checkout("evt_zoe", "42", "Zoe@example.com"), now));
+    ASSERT_TRUE(store(checkout("evt_ann", "", "ann@example.com"), now));
+    ASSERT_TRUE(
+        store(checkout("evt_done", "42", "zoe@example.com", stripe_event_status::processed), now));
+    auto ids = [&](const std::string& user_id, const std::string& email) {
+        const auto pending = ledger->pending_for_user(user_id, email);
+        EXPECT_TRUE(pending) << pending.error().describe();
+        std::vector<std::string> found;
+        for (const auto& record : pending.value_or(std::vector<StripeEventRecord>{}))
+            found.push_back(record.event_id);
+        return found;
+    };
+    using Ids = std::vector<std::string>;
+    EXPECT_EQ(ids("42", "nobody@example.com"), Ids{"evt_zoe"});
+    EXPECT_EQ(ids("9", "zoe@EXAMPLE.com"), Ids{"evt_zoe"}) << "ASCII case aside";
+    EXPECT_EQ(ids("7", "ann@example.com"), Ids{"evt_ann"});
+    EXPECT_EQ(ids("", ""), Ids{}) << "an empty id or email names nobody";
+
+    // What acting on a received event writes keeps who it waits for; a finish that no longer
+    // waits clears it.
+    ASSERT_TRUE(store(checkout("evt_bob", "", "", stripe_event_status::received), now));
+    const std::int64_t bob_request =
+        ledger->requests({std::nullopt, std::string("evt_bob"), 50}).value().at(0).id;
+    StripeEventRecord bob = checkout("evt_bob", "8", "bob@example.com");
+    bob.result = "waiting for user \"8\"";
+    ASSERT_TRUE(ledger->finish_received(bob, bob_request, "pending_customer").value());
+    EXPECT_EQ(ids("8", ""), Ids{"evt_bob"});
+    ASSERT_TRUE(ledger->claim_pending("evt_bob", now).value());
+    EXPECT_EQ(ids("8", ""), Ids{}) << "claimed: being delivered";
+
+    // Delivered in the end: the request that brought it says so, not that it waits.
+    bob = checkout("evt_bob", "", "", stripe_event_status::processed);
+    bob.result = "payment_confirmation queued for user 8";
+    bob.message_ids = {12};
+    ASSERT_TRUE(ledger->finish_event(bob, "queued"));
+    EXPECT_EQ(ledger->find_event("evt_bob").value().value().for_user_id, "");
+    const auto audit = ledger->requests({std::nullopt, std::string("evt_bob"), 50}).value();
+    ASSERT_EQ(audit.size(), 1u);
+    EXPECT_EQ(audit[0].outcome, "queued");
+    EXPECT_EQ(audit[0].reason, "payment_confirmation queued for user 8");
+    EXPECT_EQ(audit[0].message_ids, (std::vector<std::int64_t>{12}));
+    ASSERT_TRUE(ledger->finish_event(checkout("evt_ann", "", "ann@example.com"),
+                                     stripe_event_status::pending_customer));
+    EXPECT_EQ(ids("", "ann@example.com"), Ids{"evt_ann"});
+    EXPECT_EQ(ledger->requests({std::nullopt, std::string("evt_ann"), 50}).value().at(0).outcome,
+              "queued")
+        << "only rows that said pending_customer are rewritten";
 }
 
 TEST_P(StripeWebhookLedgerContract, SubscriptionsAdvanceInOrderAndStopAtDeletion) {

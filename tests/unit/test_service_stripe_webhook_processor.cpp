@@ -4,6 +4,7 @@
 // test_stripe_signature.cpp).
 #include <gtest/gtest.h>
 
+#include <set>
 #include <thread>
 
 #include "support/notify_fixtures.h"
@@ -385,6 +386,66 @@ TEST_F(StripeWebhookProcessorTest, ALaterCheckoutDeliversWhatWaitedForItsCustome
     ASSERT_EQ(messages.size(), 2u);
     EXPECT_EQ(messages[0].event, "payment_failed");  // queued while linking
     EXPECT_EQ(messages[1].event, "payment_confirmation");
+}
+
+// The app may save a user after Stripe's webhook about it (a contact not synced yet): the
+// checkout waits for the user it names, and saving that user, by id or by email, delivers it,
+// links the customer, and so delivers what waited for the customer too.
+TEST_F(StripeWebhookProcessorTest, ACheckoutForAUserNotSavedYetIsDeliveredOnceTheUserIsSaved) {
+    ASSERT_TRUE(contacts.remove("42").value());
+    EXPECT_EQ(receive_and_act(signed_now(fixture("checkout.session.completed"))),
+              "pending_customer");
+    EXPECT_EQ(receive_and_act(signed_now(fixture("invoice.payment_failed"))), "pending_customer");
+    const auto kept = stored_event("evt_TxmailFixture01").value();
+    EXPECT_EQ(kept.for_user_id, "42");
+    EXPECT_EQ(kept.for_email, "zoe@example.com");
+    EXPECT_EQ(audit().at(1).reason,
+              "waiting for user \"42\", or a user with email zoe@example.com, or a user linked "
+              "to Stripe customer cus_TxmailFixture01");
+    EXPECT_EQ(stored_event("evt_TxmailFixture04").value().for_user_id, "")
+        << "an invoice names no user of the app's: only the customer's link releases it";
+
+    const Contact someone_else{"7", "ann@example.com", "Ann", std::nullopt, {}, {}};
+    ASSERT_TRUE(contacts.upsert(someone_else));
+    EXPECT_EQ(processor.deliver_pending_for(someone_else).value(), 0);
+
+    const Contact zoe{"42", "zoe@example.com", "Zoe", std::nullopt, {}, {}};
+    ASSERT_TRUE(contacts.upsert(zoe));
+    EXPECT_EQ(processor.deliver_pending_for(zoe).value(), 2);
+    EXPECT_EQ(processor.deliver_pending_for(zoe).value(), 0);
+    EXPECT_EQ(contacts.get("42").value().value().stripe_customer_id, "cus_TxmailFixture01");
+    const auto messages = queued();
+    ASSERT_EQ(messages.size(), 2u);
+    std::set<std::string> events{messages[0].event, messages[1].event};
+    EXPECT_EQ(events, (std::set<std::string>{"payment_confirmation", "payment_failed"}));
+    const auto done = stored_event("evt_TxmailFixture01").value();
+    EXPECT_EQ(done.status, stripe_event_status::processed);
+    EXPECT_EQ(done.for_user_id, "") << "no longer waiting for anyone";
+    for (const WebhookRequest& request : audit())
+        EXPECT_EQ(request.outcome, "queued") << request.event_id << ": " << request.reason;
+}
+
+TEST_F(StripeWebhookProcessorTest, ACheckoutWaitsForTheEmailItNamesAndEvenWithoutACustomer) {
+    ASSERT_TRUE(contacts.remove("42").value());
+    auto session = nlohmann::json::parse(fixture("checkout.session.completed"));
+    session["data"]["object"].erase("client_reference_id");
+    session["data"]["object"]["customer"] = nullptr;  // a guest checkout
+    EXPECT_EQ(receive_and_act(signed_now(session.dump())), "pending_customer");
+    EXPECT_EQ(audit().at(0).reason, "waiting for a user with email zoe@example.com");
+
+    const Contact zoe{"43", "Zoe@Example.com", "Zoe", std::nullopt, {}, {}};
+    ASSERT_TRUE(contacts.upsert(zoe));
+    EXPECT_EQ(processor.deliver_pending_for(zoe).value(), 1);
+    ASSERT_EQ(queued().size(), 1u);
+    EXPECT_EQ(queued()[0].event, "payment_confirmation");
+    EXPECT_EQ(queued()[0].message.envelope.recipients, std::vector<std::string>{"Zoe@Example.com"});
+
+    session["id"] = "evt_nobody";
+    session["data"]["object"]["customer_details"]["email"] = nullptr;
+    EXPECT_EQ(receive_and_act(signed_now(session.dump())), "ignored");
+    EXPECT_NE(audit().at(0).reason.find("names no customer, client_reference_id or email"),
+              std::string::npos)
+        << audit().at(0).reason;
 }
 
 TEST_F(StripeWebhookProcessorTest, OtherEventTypesAreRecordedAndIgnored) {

@@ -84,9 +84,9 @@ int serve(Context& context) {
                          "answers 503\n";
     service::StripeWebhookProcessor stripe_webhooks(*stripe_ledger, **contacts, notifier,
                                                     std::move(stripe_options));
-    services.on_customer_linked = [&](const std::string& customer_id) {
-        if (auto delivered = stripe_webhooks.deliver_pending(customer_id); !delivered)
-            context.err() << "txmail: Stripe events for " << customer_id
+    services.on_contact_saved = [&](const service::Contact& user) {
+        if (auto delivered = stripe_webhooks.deliver_pending_for(user); !delivered)
+            context.err() << "txmail: Stripe events for user " << user.id
                           << " stay pending: " << delivered.error().describe() << '\n';
     };
     service::StripeEventWorker stripe_worker(

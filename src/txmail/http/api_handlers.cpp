@@ -140,12 +140,23 @@ Response accepted(const outbox::Enqueued& enqueued) {
         202, {{"id", enqueued.id}, {"status", "queued"}, {"created", enqueued.created}});
 }
 
-Response put_user(ApiServices& services, const Request& request, const PathParams& params) {
-    const service::Contact contact = contact_from(parse_body(request), params.at("id"));
+struct SavedContact {
+    service::Contact stored;
+    bool created = false;
+};
+
+// Upserts the contact and hands it, as stored, to on_contact_saved.
+SavedContact save_contact(ApiServices& services, const service::Contact& contact) {
     const bool created = require(services.contacts.upsert(contact));
-    auto stored = existing_user(services, contact.id);
-    if (stored.stripe_customer_id && services.on_customer_linked)
-        services.on_customer_linked(*stored.stripe_customer_id);
+    SavedContact saved{existing_user(services, contact.id), created};
+    if (services.on_contact_saved)
+        services.on_contact_saved(saved.stored);
+    return saved;
+}
+
+Response put_user(ApiServices& services, const Request& request, const PathParams& params) {
+    const auto [stored, created] =
+        save_contact(services, contact_from(parse_body(request), params.at("id")));
     json body = user_json(stored);
     body["stripe_customer_id"] =
         stored.stripe_customer_id ? json(*stored.stripe_customer_id) : json(nullptr);
@@ -199,9 +210,10 @@ service::Notification user_registered(ApiServices& services, const Request& requ
     if (auto user = body.find("user"); user != body.end()) {
         if (!user->is_object())
             throw invalid("user", "user must be an object {id, email, name}");
-        contact = contact_from(*user, string_field(*user, "id", true, "user"), "user");
+        const service::Contact given =
+            contact_from(*user, string_field(*user, "id", true, "user"), "user");
         refuse_reused_key(services, keyed);
-        require(services.contacts.upsert(contact));
+        contact = save_contact(services, given).stored;
     } else {
         contact = existing_user(services, string_field(body, "user_id"));
     }

@@ -24,9 +24,10 @@ struct ApiServices {
     outbox::Store& outbox;
     std::optional<std::string> api_token;  // TXMAIL_API_TOKEN; none: no auth (loopback only)
     bool backend_configured = true;        // /readyz
-    // After PUT /v1/users/{id} stored a stripe_customer_id: deliver the Stripe events that waited
-    // for that customer (service::StripeWebhookProcessor::deliver_pending). Empty: nothing.
-    std::function<void(const std::string& customer_id)> on_customer_linked;
+    // After a contact was saved (PUT /v1/users/{id}, user-registered with an inline user), as
+    // stored: deliver the Stripe events that waited for it, by its id, email or Stripe customer
+    // (service::StripeWebhookProcessor::deliver_pending_for). Empty: nothing.
+    std::function<void(const service::Contact& user)> on_contact_saved;
 };
 
 void add_api_routes(Router& router, ApiServices& services);

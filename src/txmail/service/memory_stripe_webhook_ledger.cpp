@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <ranges>
 
+#include "txmail/util/strings.h"
+
 namespace txmail::service {
 
 std::int64_t MemoryStripeWebhookLedger::insert_request(const WebhookRequest& request) {
@@ -89,6 +91,8 @@ Result<bool> MemoryStripeWebhookLedger::finish_received(const StripeEventRecord&
     stored.message_ids = record.message_ids;
     stored.payload = record.payload;
     stored.claimed_at = record.claimed_at;
+    stored.for_user_id = record.for_user_id;
+    stored.for_email = record.for_email;
     if (auto request = requests_.find(request_id); request != requests_.end()) {
         request->second.outcome = request_outcome;
         request->second.reason = record.result;
@@ -108,7 +112,8 @@ Result<bool> MemoryStripeWebhookLedger::claim_pending(const std::string& event_i
     return true;
 }
 
-Result<void> MemoryStripeWebhookLedger::finish_event(const StripeEventRecord& record) {
+Result<void> MemoryStripeWebhookLedger::finish_event(const StripeEventRecord& record,
+                                                     std::string_view request_outcome) {
     std::lock_guard lock(mutex_);
     auto it = events_.find(record.event_id);
     if (it == events_.end())
@@ -118,6 +123,16 @@ Result<void> MemoryStripeWebhookLedger::finish_event(const StripeEventRecord& re
     stored.result = record.result;
     stored.customer_id = record.customer_id;
     stored.message_ids = record.message_ids;
+    stored.for_user_id = record.for_user_id;
+    stored.for_email = record.for_email;
+    for (auto& [id, request] : requests_) {
+        if (request.event_id == record.event_id &&
+            request.outcome == stripe_event_status::pending_customer) {
+            request.outcome = request_outcome;
+            request.reason = record.result;
+            request.message_ids = record.message_ids;
+        }
+    }
     return {};
 }
 
@@ -137,6 +152,19 @@ Result<std::vector<StripeEventRecord>> MemoryStripeWebhookLedger::pending_for_cu
     for (const auto& [id, stored] : events_)
         if (stored.status == stripe_event_status::pending_customer &&
             stored.customer_id == customer_id)
+            pending.push_back(stored);
+    std::ranges::stable_sort(pending, {}, &StripeEventRecord::created);
+    return pending;
+}
+
+Result<std::vector<StripeEventRecord>> MemoryStripeWebhookLedger::pending_for_user(
+    const std::string& user_id, const std::string& email) {
+    std::lock_guard lock(mutex_);
+    std::vector<StripeEventRecord> pending;
+    for (const auto& [id, stored] : events_)
+        if (stored.status == stripe_event_status::pending_customer &&
+            ((!user_id.empty() && stored.for_user_id == user_id) ||
+             (!email.empty() && iequals_ascii(stored.for_email, email))))
             pending.push_back(stored);
     std::ranges::stable_sort(pending, {}, &StripeEventRecord::created);
     return pending;

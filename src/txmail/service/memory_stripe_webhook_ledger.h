@@ -22,10 +22,13 @@ class MemoryStripeWebhookLedger final : public StripeWebhookLedger {
     Result<bool> finish_received(const StripeEventRecord& record, std::int64_t request_id,
                                  std::string_view request_outcome) override;
     Result<bool> claim_pending(const std::string& event_id, WebhookClock::time_point now) override;
-    Result<void> finish_event(const StripeEventRecord& record) override;
+    Result<void> finish_event(const StripeEventRecord& record,
+                              std::string_view request_outcome) override;
     Result<std::optional<StripeEventRecord>> find_event(const std::string& event_id) override;
     Result<std::vector<StripeEventRecord>> pending_for_customer(
         const std::string& customer_id) override;
+    Result<std::vector<StripeEventRecord>> pending_for_user(const std::string& user_id,
+                                                            const std::string& email) override;
     Result<bool> advance_subscription(const std::string& subscription_id, std::int64_t created,
                                       bool deletes) override;
     Result<std::int64_t> purge_requests(WebhookClock::time_point received_before,

@@ -41,12 +41,14 @@ WebhookRequest read_request(const Statement& row) {
 }
 
 constexpr std::string_view event_columns =
-    "id, type, created, customer_id, status, result, message_ids, payload, claimed_at";
+    "id, type, created, customer_id, status, result, message_ids, payload, claimed_at, "
+    "for_user_id, for_email";
 
 StripeEventRecord read_event(const Statement& row) {
     return {row.text(0),           row.text(1), row.integer(2),
             row.text(3),           row.text(4), row.text(5),
-            ids_from(row.text(6)), row.blob(7), outbox::from_unix_ms(row.integer(8))};
+            ids_from(row.text(6)), row.blob(7), outbox::from_unix_ms(row.integer(8)),
+            row.text(9),           row.text(10)};
 }
 
 Result<std::optional<StripeEventRecord>> load_event(outbox::sqlite::Connection& connection,
@@ -161,10 +163,11 @@ Result<bool> SqliteStripeWebhookLedger::store_event(outbox::sqlite::Connection& 
                                                     WebhookClock::time_point stale_before) {
     auto store = connection.prepare(
         "INSERT INTO stripe_events (id, type, created, customer_id, status, result, "
-        "message_ids, payload, claimed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0) "
+        "message_ids, payload, claimed_at, for_user_id, for_email) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?10, ?11) "
         "ON CONFLICT (id) DO UPDATE SET type = ?2, created = ?3, customer_id = ?4, status = ?5, "
-        "result = ?6, message_ids = ?7, payload = ?8, claimed_at = 0 "
-        "WHERE status = 'processing' AND claimed_at < ?9");
+        "result = ?6, message_ids = ?7, payload = ?8, claimed_at = 0, for_user_id = ?10, "
+        "for_email = ?11 WHERE status = 'processing' AND claimed_at < ?9");
     if (!store)
         return fail(store.error());
     if (auto done = store->bind(1, record.event_id)
@@ -176,6 +179,8 @@ Result<bool> SqliteStripeWebhookLedger::store_event(outbox::sqlite::Connection& 
                         .bind(7, ids_json(record.message_ids))
                         .bind_blob(8, record.payload)
                         .bind(9, outbox::to_unix_ms(stale_before))
+                        .bind(10, record.for_user_id)
+                        .bind(11, record.for_email)
                         .run();
         !done)
         return fail(done.error());
@@ -293,7 +298,8 @@ Result<bool> SqliteStripeWebhookLedger::update_received(outbox::sqlite::Connecti
                                                         std::string_view request_outcome) {
     auto finish = connection.prepare(
         "UPDATE stripe_events SET status = ?2, result = ?3, customer_id = ?4, message_ids = ?5, "
-        "payload = ?6, claimed_at = ?7 WHERE id = ?1 AND status = 'received'");
+        "payload = ?6, claimed_at = ?7, for_user_id = ?8, for_email = ?9 "
+        "WHERE id = ?1 AND status = 'received'");
     if (!finish)
         return fail(finish.error());
     const std::string message_ids = ids_json(record.message_ids);
@@ -304,6 +310,8 @@ Result<bool> SqliteStripeWebhookLedger::update_received(outbox::sqlite::Connecti
                         .bind(5, message_ids)
                         .bind_blob(6, record.payload)
                         .bind(7, outbox::to_unix_ms(record.claimed_at))
+                        .bind(8, record.for_user_id)
+                        .bind(9, record.for_email)
                         .run();
         !done)
         return fail(done.error());
@@ -360,12 +368,13 @@ Result<bool> SqliteStripeWebhookLedger::claim_pending(const std::string& event_i
         Await::committed);
 }
 
-Result<void> SqliteStripeWebhookLedger::finish_event(const StripeEventRecord& record) {
+Result<void> SqliteStripeWebhookLedger::finish_event(const StripeEventRecord& record,
+                                                     std::string_view request_outcome) {
     return write(
         [&](outbox::sqlite::Connection& connection) -> Result<void> {
             auto finish = connection.prepare(
                 "UPDATE stripe_events SET status = ?2, result = ?3, customer_id = ?4, "
-                "message_ids = ?5 WHERE id = ?1");
+                "message_ids = ?5, for_user_id = ?6, for_email = ?7 WHERE id = ?1");
             if (!finish)
                 return fail(finish.error());
             if (auto done = finish->bind(1, record.event_id)
@@ -373,13 +382,24 @@ Result<void> SqliteStripeWebhookLedger::finish_event(const StripeEventRecord& re
                                 .bind(3, record.result)
                                 .bind(4, record.customer_id)
                                 .bind(5, ids_json(record.message_ids))
+                                .bind(6, record.for_user_id)
+                                .bind(7, record.for_email)
                                 .run();
                 !done)
                 return done;
             if (connection.changes() == 0)
                 return fail(
                     Error::internal("Stripe event " + record.event_id + " was never stored"));
-            return {};
+            auto audit = connection.prepare(
+                "UPDATE stripe_webhook_requests SET outcome = ?2, reason = ?3, message_ids = ?4 "
+                "WHERE event_id = ?1 AND outcome = 'pending_customer'");
+            if (!audit)
+                return fail(audit.error());
+            return audit->bind(1, record.event_id)
+                .bind(2, request_outcome)
+                .bind(3, record.result)
+                .bind(4, ids_json(record.message_ids))
+                .run();
         },
         finish_await(record));
 }
@@ -399,6 +419,22 @@ Result<std::vector<StripeEventRecord>> SqliteStripeWebhookLedger::pending_for_cu
     if (!query)
         return fail(query.error());
     query->bind(1, customer_id);
+    return outbox::sqlite::all_rows<StripeEventRecord>(*query, read_event);
+}
+
+Result<std::vector<StripeEventRecord>> SqliteStripeWebhookLedger::pending_for_user(
+    const std::string& user_id, const std::string& email) {
+    std::lock_guard lock(reader_mutex_);
+    // Through the index of pending events: a walk over the few that wait, never over every
+    // event ever received, at each save of a contact.
+    auto query = reader_->prepare(
+        "SELECT " + std::string(event_columns) +
+        " FROM stripe_events INDEXED BY stripe_events_pending WHERE status = 'pending_customer' "
+        "AND ((?1 <> '' AND for_user_id = ?1) OR (?2 <> '' AND lower(for_email) = lower(?2))) "
+        "ORDER BY created, id");
+    if (!query)
+        return fail(query.error());
+    query->bind(1, user_id).bind(2, email);
     return outbox::sqlite::all_rows<StripeEventRecord>(*query, read_event);
 }
 

@@ -83,6 +83,10 @@ struct StripeEventRecord {
     // processing: when claim_pending() took it; received: not to be acted on before (a retry
     // after a failure); epoch otherwise.
     WebhookClock::time_point claimed_at{};
+    // A pending_customer checkout also waits for the user it names (client_reference_id, the
+    // customer's email): saving that user delivers it (pending_for_user). Empty otherwise.
+    std::string for_user_id;
+    std::string for_email;
 };
 
 // An event stored as received and not acted on yet, with the request that brought it (whose
@@ -178,12 +182,20 @@ class StripeWebhookLedger {
     // pending_customer -> processing; false when the event is no longer pending.
     virtual Result<bool> claim_pending(const std::string& event_id,
                                        WebhookClock::time_point now) = 0;
-    // Writes a claimed event's outcome: status, result, customer id and message ids.
-    virtual Result<void> finish_event(const StripeEventRecord& record) = 0;
+    // Writes a claimed event's outcome: status, result, customer id, message ids and the user it
+    // waits for; and into the audit rows of the event that still say pending_customer (the
+    // request that brought it), `request_outcome` with the result as its reason and the same
+    // message ids, so that the audit says what the request led to in the end.
+    virtual Result<void> finish_event(const StripeEventRecord& record,
+                                      std::string_view request_outcome) = 0;
     virtual Result<std::optional<StripeEventRecord>> find_event(const std::string& event_id) = 0;
     // pending_customer events for the customer, oldest `created` first.
     virtual Result<std::vector<StripeEventRecord>> pending_for_customer(
         const std::string& customer_id) = 0;
+    // pending_customer events waiting for the user with this id, or with this email (ASCII case
+    // aside, as ContactStore::by_email matches), oldest `created` first.
+    virtual Result<std::vector<StripeEventRecord>> pending_for_user(const std::string& user_id,
+                                                                    const std::string& email) = 0;
 
     // If state.admits(created, deletes): records the event as the last acted on (and the
     // deletion) and returns true; otherwise changes nothing and returns false.

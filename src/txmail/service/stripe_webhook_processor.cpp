@@ -32,6 +32,21 @@ std::string out_of_order_reason(const std::optional<SubscriptionState>& state) {
            " was already acted on";
 }
 
+// A pending_customer event's result: who would let it go out.
+std::string waiting_for(const StripeEventRecord& record) {
+    std::vector<std::string> who;
+    if (!record.for_user_id.empty())
+        who.push_back("user \"" + record.for_user_id + "\"");
+    if (!record.for_email.empty())
+        who.push_back("a user with email " + record.for_email);
+    if (!record.customer_id.empty())
+        who.push_back("a user linked to Stripe customer " + record.customer_id);
+    std::string text = "waiting for ";
+    for (std::size_t i = 0; i < who.size(); ++i)
+        text += (i == 0 ? "" : ", or ") + who[i];
+    return text;
+}
+
 }  // namespace
 
 Result<StripeWebhookOptions> stripe_webhook_options(const config::Settings& settings) {
@@ -289,18 +304,29 @@ Result<StripeWebhookProcessor::Acted> StripeWebhookProcessor::act_on_notificatio
     StripeEventRecord record) {
     const stripe::CustomerRef& customer = notification.customer;
     record.customer_id = customer.customer_id;
+    record.for_user_id.clear();
+    record.for_email.clear();
     auto contact = find_customer(event, customer);
     if (!contact)
         return fail(contact.error());
     if (!*contact) {
-        if (customer.customer_id.empty()) {  // nothing could ever link it
+        // A checkout names its user itself: the app may save that user after Stripe's webhook
+        // (a contact not synced yet), and saving it delivers the receipt. Other events name the
+        // customer only, and wait for its link.
+        if (is_checkout(event)) {
+            record.for_user_id = customer.user_id;
+            record.for_email = customer.email;
+        }
+        if (customer.customer_id.empty() && record.for_user_id.empty() &&
+            record.for_email.empty()) {  // nothing could ever link it
             record.status = stripe_event_status::ignored;
-            record.result = "no user has id \"" + customer.user_id + "\" or email \"" +
-                            customer.email + "\", and the event names no Stripe customer";
+            record.result =
+                "the event names no Stripe customer, and only a checkout may name "
+                "its user by id or email";
             return Acted{"ignored", std::move(record)};
         }
         record.status = stripe_event_status::pending_customer;
-        record.result = "waiting for a user linked to Stripe customer " + customer.customer_id;
+        record.result = waiting_for(record);
         return Acted{"pending_customer", std::move(record)};
     }
     const Contact& user = **contact;
@@ -321,20 +347,21 @@ Result<StripeWebhookProcessor::Acted> StripeWebhookProcessor::act_on_notificatio
         }
     }
 
-    std::string note;
+    Link link;
     if (is_checkout(event) && !customer.customer_id.empty()) {
         auto linked = link_customer(user, customer.customer_id);
         if (!linked)
             return fail(linked.error());
-        note = *linked;
+        link = std::move(*linked);
     }
 
     nlohmann::json data = notification.data;
     data["user"] = {{"id", user.id}, {"email", user.email}, {"name", user.name}};
     record.status = stripe_event_status::processed;
-    record.result = notification.event + " queued for user " + user.id + note;
+    record.result = notification.event + " queued for user " + user.id + link.note;
     return Acted{"queued", std::move(record),
-                 Notification{notification.event, std::move(data), "stripe:" + event.id}};
+                 Notification{notification.event, std::move(data), "stripe:" + event.id},
+                 link.released};
 }
 
 Result<std::optional<Contact>> StripeWebhookProcessor::find_customer(
@@ -354,24 +381,38 @@ Result<std::optional<Contact>> StripeWebhookProcessor::find_customer(
     return std::optional<Contact>{};
 }
 
-// Returns a note for the record: empty, or why the link was not made. A customer already linked
-// to another user is that user's business, not a reason to withhold this one's receipt.
-Result<std::string> StripeWebhookProcessor::link_customer(const Contact& user,
-                                                          const std::string& customer_id) {
+// A customer already linked to another user is that user's business, not a reason to withhold
+// this one's receipt: the note says why the link was not made.
+Result<StripeWebhookProcessor::Link> StripeWebhookProcessor::link_customer(
+    const Contact& user, const std::string& customer_id) {
     if (user.stripe_customer_id == customer_id)
-        return std::string{};
+        return Link{};
     auto linked = contacts_.link_stripe_customer(user.id, customer_id);
     if (!linked && linked.error().field == "stripe_customer_id")
-        return "; not linked: " + linked.error().message;
+        return Link{"; not linked: " + linked.error().message};
     if (!linked)
         return fail(linked.error());
-    if (auto delivered = deliver_pending(customer_id); !delivered)
+    auto delivered = deliver_pending(customer_id);
+    if (!delivered)
         return fail(delivered.error());
-    return "; linked to Stripe customer " + customer_id;
+    return Link{"; linked to Stripe customer " + customer_id, *delivered};
 }
 
 Result<int> StripeWebhookProcessor::deliver_pending(const std::string& customer_id) {
-    auto pending = ledger_.pending_for_customer(customer_id);
+    return deliver(ledger_.pending_for_customer(customer_id));
+}
+
+Result<int> StripeWebhookProcessor::deliver_pending_for(const Contact& user) {
+    auto queued = deliver(ledger_.pending_for_user(user.id, user.email));
+    if (!queued || !user.stripe_customer_id)
+        return queued;
+    auto linked = deliver_pending(*user.stripe_customer_id);
+    if (!linked)
+        return fail(linked.error());
+    return *queued + *linked;
+}
+
+Result<int> StripeWebhookProcessor::deliver(Result<std::vector<StripeEventRecord>> pending) {
     if (!pending)
         return fail(pending.error());
     int queued = 0;
@@ -391,12 +432,13 @@ Result<int> StripeWebhookProcessor::deliver_pending(const std::string& customer_
                 acted = fail(queued.error());
         }
         if (!acted) {
-            (void)ledger_.finish_event(kept);  // back to pending_customer for the next link
+            // Back to pending_customer for the next save or link.
+            (void)ledger_.finish_event(kept, stripe_event_status::pending_customer);
             return fail(acted.error());
         }
-        if (auto finished = ledger_.finish_event(acted->record); !finished)
+        if (auto finished = ledger_.finish_event(acted->record, acted->outcome); !finished)
             return fail(finished.error());
-        queued += acted->outcome == "queued" ? 1 : 0;
+        queued += (acted->outcome == "queued" ? 1 : 0) + acted->released;
     }
     return queued;
 }

@@ -24,7 +24,8 @@
 // Who: checkout goes by client_reference_id, then the customer id, then the customer email, and
 // links the customer id to that user; other events by the linked customer id only (an email
 // match is a guess, and billing mail must not go to a guessed account). Nobody linked ->
-// pending_customer, kept, delivered by deliver_pending() once the customer is linked.
+// pending_customer, kept, delivered by deliver_pending() once the customer is linked; a checkout
+// also by deliver_pending_for() once the user it names (by id or email) is saved.
 // Order: Stripe does not promise it, so per subscription the `created` of the last event acted
 // on is kept (StripeWebhookLedger::advance_subscription): an older customer.subscription.updated,
 // or any after the subscription's deletion, is out_of_order and sends nothing.
@@ -116,12 +117,20 @@ class StripeWebhookProcessor {
     Result<Sweep> act_on_received(const std::function<bool()>& go_on = [] { return true; });
     // Acts on the events kept for this Stripe customer; returns how many messages were queued.
     Result<int> deliver_pending(const std::string& customer_id);
+    // After `user` was saved: acts on the checkouts kept for this user (by id or email), which
+    // links their customer to it, and on the events kept for its Stripe customer, if it has one.
+    Result<int> deliver_pending_for(const Contact& user);
 
   private:
     struct Acted {
         std::string outcome;
         StripeEventRecord record;
         std::optional<Notification> email;  // to queue before the outcome is written
+        int released = 0;  // messages queued for the events its customer's link released
+    };
+    struct Link {
+        std::string note;  // for the record: empty, or what became of the link
+        int released = 0;  // messages queued for the events that waited for the customer
     };
     struct Delivery;
     class Batch;
@@ -143,7 +152,9 @@ class StripeWebhookProcessor {
                                       StripeEventRecord record);
     Result<std::optional<Contact>> find_customer(const stripe::Event& event,
                                                  const stripe::CustomerRef& customer);
-    Result<std::string> link_customer(const Contact& user, const std::string& customer_id);
+    Result<Link> link_customer(const Contact& user, const std::string& customer_id);
+    // Claims, acts on and finishes each of these pending events; how many messages it queued.
+    Result<int> deliver(Result<std::vector<StripeEventRecord>> pending);
 
     StripeWebhookLedger& ledger_;
     ContactStore& contacts_;

@@ -271,6 +271,13 @@ constexpr std::string_view request_digest_schema = R"sql(
 ALTER TABLE messages ADD COLUMN request_digest TEXT;
 )sql";
 
+// A checkout kept for its customer also waits for the user it names (StripeEventRecord::
+// for_user_id, for_email), so that saving that user delivers it; read through the pending index.
+constexpr std::string_view stripe_pending_user_schema = R"sql(
+ALTER TABLE stripe_events ADD COLUMN for_user_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE stripe_events ADD COLUMN for_email TEXT NOT NULL DEFAULT '';
+)sql";
+
 // Append only (see the header).
 constexpr Migration all_migrations[] = {
     {1, "outbox: messages, attempts, sender pauses", outbox_schema},
@@ -282,6 +289,8 @@ constexpr Migration all_migrations[] = {
      lean_writes_schema, /*foreign_keys_off=*/true},
     {7, "outbox: a keyed message keeps the digest of the request that stored it",
      request_digest_schema},
+    {8, "service: a Stripe checkout kept for its customer also waits for the user it names",
+     stripe_pending_user_schema},
 };
 
 }  // namespace
