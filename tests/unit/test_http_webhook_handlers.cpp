@@ -184,6 +184,20 @@ TEST_F(WebhookRoutesTest, SavingTheUserACheckoutNamedDeliversItsReceipt) {
     EXPECT_EQ(contacts.get("42").value().value().stripe_customer_id, "cus_TxmailFixture01");
     const auto event = ledger.find_event("evt_TxmailFixture01").value().value();
     EXPECT_EQ(event.status, service::stripe_event_status::processed);
+
+    // PUT answers with the contact as the save left it: linked.
+    auto ann = json::parse(testing::stripe_fixture("checkout.session.completed"));
+    ann["id"] = "evt_ann";
+    ann["data"]["object"]["client_reference_id"] = "43";
+    ann["data"]["object"]["customer"] = "cus_ann";
+    ann["data"]["object"]["customer_details"]["email"] = "ann@example.com";
+    ASSERT_EQ(json::parse(deliver(ann.dump()).body)["outcome"], "received");
+    ASSERT_EQ(processor.act_on_received().value().acted, 1);
+    auto put = call("PUT", "/v1/users/43", json{{"email", "ann@example.com"}}.dump(),
+                    {{"Authorization", "Bearer s3cret"}});
+    ASSERT_EQ(put.status, 201) << put.body;
+    EXPECT_EQ(json::parse(put.body)["stripe_customer_id"], "cus_ann");
+    EXPECT_EQ(store.list({}).value().size(), 3u);
 }
 
 }  // namespace

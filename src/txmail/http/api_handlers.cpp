@@ -145,13 +145,13 @@ struct SavedContact {
     bool created = false;
 };
 
-// Upserts the contact and hands it, as stored, to on_contact_saved.
+// Upserts the contact and hands it, as stored, to on_contact_saved; returns it as it is after
+// that (a checkout delivered to it links its Stripe customer).
 SavedContact save_contact(ApiServices& services, const service::Contact& contact) {
     const bool created = require(services.contacts.upsert(contact));
-    SavedContact saved{existing_user(services, contact.id), created};
     if (services.on_contact_saved)
-        services.on_contact_saved(saved.stored);
-    return saved;
+        services.on_contact_saved(existing_user(services, contact.id));
+    return {existing_user(services, contact.id), created};
 }
 
 Response put_user(ApiServices& services, const Request& request, const PathParams& params) {
