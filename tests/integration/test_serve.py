@@ -120,6 +120,13 @@ class ServeTest(unittest.TestCase):
         status, body = self.call("PUT", "/v1/users/u9", {"email": "not-an-address"})
         self.assertEqual(status, 400)
         self.assertEqual(body["error"]["field"], "email")
+        # A path that does not decode to UTF-8 text is a 400, not a contact stored as bytes that
+        # no JSON answer can hold (it answered 500 at every read).
+        status, body = self.call("PUT", "/v1/users/%FF", {"email": "ff@example.com"})
+        self.assertEqual((status, body["error"]["code"]), (400, "bad_request"), body)
+        status, body = self.call("PUT", "/v1/users/a%20b", {"email": "ab@example.com"})
+        self.assertEqual((status, body["error"]["field"]), (400, "id"), body)
+        self.assertEqual(self.call("GET", "/v1/messages?to=ff@example.com")[0], 200)
 
 
 class ServeLifecycleTest(unittest.TestCase):

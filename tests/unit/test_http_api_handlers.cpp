@@ -138,6 +138,56 @@ TEST_F(ApiTest, AnEmailWithADisplayNameIsRefusedAndNotStored) {
     EXPECT_EQ(call("GET", "/v1/users/8").status, 404);
 }
 
+// A user id goes into every fan-out's idempotency keys, log lines and URLs: a blank, a newline or
+// 5,000 bytes are refused, naming the field, and nothing is stored.
+TEST_F(ApiTest, AUserIdIsOneTo128BytesWithoutSpacesOrControlCharacters) {
+    const std::string email = json{{"email", "ada@example.com"}}.dump();
+    for (const std::string& bad :
+         {std::string("%20"), std::string("a%20b"), std::string(129, 'u')}) {
+        auto put = call("PUT", "/v1/users/" + bad, email);
+        EXPECT_EQ(put.status, 400) << bad;
+        EXPECT_EQ(body_of(put)["error"]["field"], "id") << put.body;
+    }
+    EXPECT_NE(body_of(call("PUT", "/v1/users/" + std::string(129, 'u'), email))["error"]["message"]
+                  .get<std::string>()
+                  .find("129 bytes long; at most 128"),
+              std::string::npos);
+    EXPECT_EQ(call("PUT", "/v1/users/" + std::string(128, 'u'), email).status, 201);
+    EXPECT_EQ(call("PUT", "/v1/users/%C3%A9l%C3%A8ve-7", email).status, 201) << "UTF-8 is fine";
+
+    for (const std::string& bad : {std::string(""), std::string("a\nb"), std::string("\t")}) {
+        auto registered =
+            post("/v1/events/user-registered",
+                 {{"user", {{"id", bad}, {"email", "bob@example.com"}, {"name", "Bob"}}}});
+        EXPECT_EQ(registered.status, 400) << registered.body;
+        EXPECT_EQ(body_of(registered)["error"]["field"], "user.id") << registered.body;
+    }
+    EXPECT_EQ(stored(), 0u);
+}
+
+TEST_F(ApiTest, AnIdempotencyKeyOver255CharactersIsRefusedNamingTheHeader) {
+    add_user("7");
+    auto long_key = post("/v1/events/password-changed", {{"user_id", "7"}}, std::string(256, 'k'));
+    EXPECT_EQ(long_key.status, 400);
+    EXPECT_EQ(body_of(long_key)["error"]["field"], "Idempotency-Key");
+    EXPECT_NE(body_of(long_key)["error"]["message"].get<std::string>().find("256 characters"),
+              std::string::npos)
+        << long_key.body;
+    EXPECT_EQ(stored(), 0u);
+    // The longest key, on a fan-out to the longest user id, still fits the outbox's keys.
+    const std::string longest_id(128, 'u');
+    ASSERT_EQ(
+        call("PUT", "/v1/users/" + longest_id, json{{"email", "u@example.com"}}.dump()).status,
+        201);
+    ASSERT_EQ(call("PUT", "/v1/users/" + longest_id + "/watchlist",
+                   json{{"tickers", {std::string(20, 'A')}}}.dump())
+                  .status,
+              200);
+    auto fan_out = post("/v1/tickers/" + std::string(20, 'A') + "/view-status",
+                        {{"old_status", "BUY"}, {"new_status", "SELL"}}, std::string(255, 'k'));
+    EXPECT_EQ(fan_out.status, 202) << fan_out.body;
+}
+
 TEST_F(ApiTest, UserUpsertGetDelete) {
     add_user("7");
     auto updated =

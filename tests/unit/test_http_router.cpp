@@ -48,6 +48,15 @@ TEST(HttpRouter, PercentDecodesPathAndQuery) {
     std::map<std::string, std::string, std::less<>> query;
     EXPECT_FALSE(parse_target("/bad%zz", path, query));
     EXPECT_FALSE(parse_target("/bad%4", path, query));
+    // What decodes must be UTF-8 text: it becomes ids and symbols that are stored and written
+    // into JSON (a user stored as %FF answered 500 at every read).
+    EXPECT_TRUE(parse_target("/v1/users/%C3%A9l%C3%A8ve?to=z%E2%82%AC", path, query));
+    EXPECT_EQ(path, "/v1/users/\u00e9l\u00e8ve");
+    EXPECT_FALSE(parse_target("/v1/users/%FF", path, query));
+    EXPECT_FALSE(parse_target("/v1/users/%C3", path, query));
+    EXPECT_FALSE(parse_target("/v1/users/a%0Ab", path, query));
+    EXPECT_FALSE(parse_target("/v1/users/a%7F", path, query));
+    EXPECT_FALSE(parse_target("/v1/messages?to=%00", path, query));
 }
 
 TEST(HttpRouter, UnknownPathIs404AndWrongMethodIs405WithAllow) {

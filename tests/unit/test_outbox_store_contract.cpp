@@ -201,11 +201,11 @@ TYPED_TEST(StoreContract, InvalidMessageIsRefusedNamingTheField) {
     ASSERT_FALSE(enqueued);
     EXPECT_EQ(enqueued.error().field, "message.envelope.recipients");
 
-    message = new_message("a", priority::normal, std::string(300, 'k'));
+    message = new_message("a", priority::normal, std::string(600, 'k'));
     enqueued = this->store->enqueue(message);
     ASSERT_FALSE(enqueued);
     EXPECT_EQ(enqueued.error().field, "idempotency_key");
-    EXPECT_NE(enqueued.error().message.find("300"), std::string::npos);
+    EXPECT_NE(enqueued.error().message.find("600"), std::string::npos);
     EXPECT_EQ(this->count(Status::queued), 0);
 }
 

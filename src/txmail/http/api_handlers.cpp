@@ -80,9 +80,16 @@ struct Idempotency {
 };
 
 Idempotency idempotency(const Request& request, std::string_view route, const json& body) {
+    // Stripe's limit; with the route and a fan-out's user id the stored key stays within the
+    // outbox's (outbox::max_idempotency_key_length).
+    constexpr std::size_t max_key_length = 255;
     auto key = request.header("Idempotency-Key");
     if (!key || key->empty())
         return {};
+    if (key->size() > max_key_length)
+        throw invalid("Idempotency-Key", "Idempotency-Key is " + std::to_string(key->size()) +
+                                             " characters long; at most " +
+                                             std::to_string(max_key_length) + " are allowed");
     return {std::string(route) + ":" + std::string(*key), sha256_hex(body.dump())};
 }
 
@@ -101,8 +108,10 @@ json user_json(const service::Contact& contact) {
 
 service::Contact contact_from(const json& body, std::string id, const std::string& path = {}) {
     service::Contact contact;
-    contact.id = std::move(id);
     const std::string prefix = path.empty() ? "" : path + ".";
+    if (auto why = service::check_user_id(id, prefix + "id"); !why.empty())
+        throw invalid(prefix + "id", why);
+    contact.id = std::move(id);
     contact.email = string_field(body, "email", true, path);
     const mail::Address address = require(mail::Address::parse(contact.email, prefix + "email"));
     // Every email takes user.email as a bare address (notify/event_data.cpp): a contact stored

@@ -1,14 +1,19 @@
 #include "txmail/http/message.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "txmail/util/hex.h"
 #include "txmail/util/strings.h"
+#include "txmail/util/utf8.h"
 
 namespace txmail::http {
 namespace {
 
-// RFC 3986 percent-decoding; '+' means space only in a query (HTML form encoding).
+// RFC 3986 percent-decoding; '+' means space only in a query (HTML form encoding). What it
+// decodes must be UTF-8 without control characters: a path parameter becomes a user id or a
+// symbol, stored and written into JSON, which holds nothing else.
 bool percent_decode(std::string_view in, bool plus_is_space, std::string& out) {
     out.clear();
     out.reserve(in.size());
@@ -29,7 +34,9 @@ bool percent_decode(std::string_view in, bool plus_is_space, std::string& out) {
             out.push_back(c);
         }
     }
-    return true;
+    return is_valid_utf8(out) && std::ranges::none_of(out, [](char c) {
+               return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+           });
 }
 
 }  // namespace

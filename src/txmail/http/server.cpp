@@ -198,8 +198,8 @@ struct Server::State {
             Response response;
             if (!parse_target(request.target, request.path, request.query)) {
                 response = Response::error(400, "bad_request",
-                                           "the request target is not valid "
-                                           "percent-encoding");
+                                           "the request target is not valid percent-encoding "
+                                           "of UTF-8 text without control characters");
             } else {
                 response = co_await answer(request);
             }

@@ -37,8 +37,9 @@ std::int64_t to_unix_ms(TimePoint time);
 TimePoint from_unix_ms(std::int64_t milliseconds);
 TimePoint truncate_to_ms(TimePoint time);
 
-// Longest idempotency key accepted (Stripe event ids and UUIDs are far shorter).
-inline constexpr std::size_t max_idempotency_key_length = 255;
+// Longest idempotency key accepted: room for the HTTP API's, a route and ticker, a 255-character
+// Idempotency-Key and a 128-byte user id (Stripe event ids and UUIDs are far shorter).
+inline constexpr std::size_t max_idempotency_key_length = 512;
 
 // Errors name the field: event, message.envelope.sender, message.envelope.recipients,
 // message.bytes, idempotency_key.

@@ -17,11 +17,19 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "txmail/util/error.h"
 
 namespace txmail::service {
+
+// A user id as the API takes it: the app's own key (a number, a UUID, a slug), 1 - 128 bytes
+// without whitespace or control characters. It goes into every fan-out's idempotency keys, log
+// lines and URLs, where a blank, a newline or 5,000 bytes would do harm.
+inline constexpr std::size_t max_user_id_length = 128;
+// Empty when `id` is one; else why not, naming `field`.
+std::string check_user_id(std::string_view id, std::string_view field);
 
 struct Contact {
     std::string id;
