@@ -268,6 +268,9 @@ class OutboxStoreTest(unittest.TestCase):
         self.assertIn("a month", done.stderr)
         done = self.txmail("outbox", "purge", expect=2)
         self.assertIn("--older-than", done.stderr)
+        # TXMAIL_RETENTION's floor: 0d, a digit short of 90d, would delete the whole history.
+        done = self.txmail("outbox", "purge", "--older-than", "0d", expect=2)
+        self.assertIn('--older-than must be at least 1h (got "0d")', done.stderr)
         self.assertEqual(len(self.rows("SELECT id FROM messages")), 2, "nothing more purged")
 
     # -- txmail migrate ---------------------------------------------------------------------

@@ -276,6 +276,7 @@ int stats(Context& context, const OutboxOptions& options) {
 
 int purge(Context& context, const OutboxOptions& options) {
     const auto age = require(parse_duration(options.older_than, "--older-than"), exit_usage);
+    require(service::check_retention(age, "--older-than", options.older_than), exit_usage);
     const outbox::TimePoint before = outbox::Clock::now() - age;
     const auto store = open_outbox(context);  // first: it migrates the file the ledger is in
     const auto ledger = open_stripe_ledger(context);
@@ -349,7 +350,7 @@ void add_outbox_command(CLI::App& app, Context& context) {
             purge);
     purge_command
         ->add_option("--older-than", purge_options->older_than,
-                     "Keep what is younger than this: 90d, 12h, 30min")
+                     "Keep what is younger than this, at least 1h: 90d, 12h")
         ->required();
 }
 

@@ -41,13 +41,19 @@ Result<std::optional<std::chrono::milliseconds>> retention_from(const config::Se
     auto keep = parse_duration(*value, "TXMAIL_RETENTION");
     if (!keep)
         return fail(keep.error());
-    if (*keep < shortest_retention)
-        return fail(Error::config("TXMAIL_RETENTION",
-                                  "TXMAIL_RETENTION must be at least " +
-                                      format_duration(shortest_retention) + " (got \"" + *value +
-                                      "\"): a shorter one would delete messages before anyone "
-                                      "could look at why they failed"));
+    if (auto long_enough = check_retention(*keep, "TXMAIL_RETENTION", *value); !long_enough)
+        return fail(long_enough.error());
     return std::optional<std::chrono::milliseconds>{*keep};
+}
+
+Result<void> check_retention(std::chrono::milliseconds keep, const std::string& name,
+                             const std::string& text) {
+    if (keep >= shortest_retention)
+        return {};
+    return fail(Error::config(name, name + " must be at least " +
+                                        format_duration(shortest_retention) + " (got \"" + text +
+                                        "\"): a shorter one would delete messages before anyone "
+                                        "could look at why they failed"));
 }
 
 void RetentionWorker::start() {

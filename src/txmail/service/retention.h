@@ -33,9 +33,13 @@ Result<Purged> purge_before(outbox::Store& store, StripeWebhookLedger& ledger,
 // "3 finished messages and 1 Stripe webhook request".
 std::string describe(const Purged& purged);
 
-// The shortest retention accepted: a shorter one would delete messages before anyone could
-// look at why they failed.
+// The shortest retention accepted, by TXMAIL_RETENTION and by `txmail outbox purge
+// --older-than` alike: a shorter one would delete messages before anyone could look at why they
+// failed (and `--older-than 0d`, one digit short of 90d, would delete the whole history).
 inline constexpr std::chrono::hours shortest_retention{1};
+// An error naming `name` and the `text` it was given when `keep` is shorter than that.
+Result<void> check_retention(std::chrono::milliseconds keep, const std::string& name,
+                             const std::string& text);
 
 // TXMAIL_RETENTION: nullopt when unset (keep everything); an error naming the setting and its
 // value when it is not a duration of at least shortest_retention.
