@@ -282,6 +282,27 @@ TEST_F(ApiTest, AKeyReusedForAnotherRequestIs422AndWritesNothing) {
     EXPECT_EQ(stored(), 4u) << "one each: password, welcome, view change, notification";
 }
 
+// Django's primary keys are integers: {"user_id": 42} is user "42", as {"user_id": "42"} is.
+TEST_F(ApiTest, AUserIdMayComeAsAnInteger) {
+    add_user("42");
+    EXPECT_EQ(post("/v1/events/password-changed", {{"user_id", 42}}).status, 202);
+    EXPECT_EQ(post("/v1/notifications", {{"event", "welcome"}, {"user_id", 42}}).status, 202);
+    EXPECT_EQ(post("/v1/events/user-registered", {{"user_id", 42}}).status, 202);
+    auto inline_user = post("/v1/events/user-registered",
+                            {{"user", {{"id", 43}, {"email", "u43@example.com"}, {"name", "U"}}}});
+    EXPECT_EQ(inline_user.status, 202) << inline_user.body;
+    EXPECT_EQ(body_of(call("GET", "/v1/users/43"))["id"], "43");
+    for (const json& bad : {json(4.2), json(true), json::array({42})}) {
+        auto refused = post("/v1/events/password-changed", {{"user_id", bad}});
+        EXPECT_EQ(refused.status, 400) << bad;
+        EXPECT_EQ(body_of(refused)["error"]["field"], "user_id");
+        EXPECT_NE(body_of(refused)["error"]["message"].get<std::string>().find(
+                      "must be a string or an integer"),
+                  std::string::npos);
+    }
+    EXPECT_EQ(stored(), 4u);
+}
+
 TEST_F(ApiTest, EventForUnknownUserIs404AndBadJsonIs400) {
     EXPECT_EQ(post("/v1/events/password-changed", {{"user_id", "404"}}).status, 404);
     auto bad = call("POST", "/v1/events/password-changed", "{not json");

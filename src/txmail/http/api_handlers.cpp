@@ -71,6 +71,18 @@ std::string string_field(const json& body, const std::string& name, bool require
     return it->get<std::string>();
 }
 
+// A user id as the app has it: a string, or an integer (a Django pk) as its decimal text.
+std::string user_id_field(const json& body, const std::string& name, bool required = true,
+                          const std::string& path = {}) {
+    if (auto it = body.find(name); it != body.end() && !it->is_null() && !it->is_string()) {
+        if (it->is_number_integer())
+            return it->dump();
+        const std::string field = path.empty() ? name : path + "." + name;
+        throw invalid(field, field + " must be a string or an integer (got " + it->dump() + ")");
+    }
+    return string_field(body, name, required, path);
+}
+
 // A POST's Idempotency-Key, scoped by its route, and what a replay under it must repeat: the
 // body as JSON, its keys sorted and without spacing, so that a client which serialises the same
 // request again is still replaying it.
@@ -220,18 +232,18 @@ service::Notification user_registered(ApiServices& services, const Request& requ
         if (!user->is_object())
             throw invalid("user", "user must be an object {id, email, name}");
         const service::Contact given =
-            contact_from(*user, string_field(*user, "id", true, "user"), "user");
+            contact_from(*user, user_id_field(*user, "id", true, "user"), "user");
         refuse_reused_key(services, keyed);
         contact = save_contact(services, given).stored;
     } else {
-        contact = existing_user(services, string_field(body, "user_id"));
+        contact = existing_user(services, user_id_field(body, "user_id"));
     }
     return {"welcome", {{"user", user_json(contact)}}, keyed.key, keyed.request_digest};
 }
 
 service::Notification password_changed(ApiServices& services, const Request& request) {
     const json body = parse_body(request);
-    const std::string user_id = string_field(body, "user_id");
+    const std::string user_id = user_id_field(body, "user_id");
     json data = {{"changed_at", format_iso8601_utc(std::chrono::system_clock::now())}};
     if (auto changed_at = string_field(body, "changed_at", false); !changed_at.empty())
         data["changed_at"] = changed_at;
@@ -272,7 +284,7 @@ service::Notification post_notification(ApiServices& services, const Request& re
     json data = body.value("data", json::object());
     if (!data.is_object())
         throw invalid("data", "data must be an object");
-    if (auto user_id = string_field(body, "user_id", false); !user_id.empty()) {
+    if (auto user_id = user_id_field(body, "user_id", false); !user_id.empty()) {
         data["user"] = user_json(existing_user(services, user_id));
     } else {
         const std::string to = string_field(body, "to", false);
