@@ -31,6 +31,23 @@ std::int64_t scalar(Connection& connection, const std::string& sql) {
     return query->integer(0);
 }
 
+// A database as a txmail with the migrations up to `version` left it.
+std::unique_ptr<Connection> database_at(const testing::TempDirectory& directory, int version) {
+    auto connection = open_connection(directory / ("version-" + std::to_string(version) + ".db"));
+    auto report = migrate(*connection, migrations().first(static_cast<std::size_t>(version)));
+    if (!report)
+        throw std::runtime_error(report.error().describe());
+    return connection;
+}
+
+// Applies the migrations up to `version`, of which that one alone must be missing.
+void upgrade_to(Connection& connection, int version) {
+    auto report = migrate(connection, migrations().first(static_cast<std::size_t>(version)));
+    ASSERT_TRUE(report) << report.error().describe();
+    ASSERT_EQ(report->applied.size(), 1u);
+    EXPECT_EQ(report->applied[0].version, version);
+}
+
 bool table_exists(Connection& connection, const std::string& name) {
     return scalar(connection,
                   "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" + name +
@@ -102,8 +119,7 @@ TEST(SqliteMigrations, AnAppendedMigrationIsAppliedAlone) {
 
 TEST(SqliteMigrations, AnOutboxFromVersionThreeGetsTheLeaseIndexThatTestsDueTimesAndSenders) {
     testing::TempDirectory directory;
-    auto connection = open_connection(directory / "three.db");
-    ASSERT_TRUE(migrate(*connection, migrations().first(3)));
+    auto connection = database_at(directory, 3);
     ASSERT_TRUE(connection->execute(
         "INSERT INTO messages (event, status, priority, sender, recipients, subject, message_id, "
         "bytes, created_at, next_attempt_at) VALUES ('welcome', 'queued', 0, 'a@example.com', "
@@ -113,10 +129,7 @@ TEST(SqliteMigrations, AnOutboxFromVersionThreeGetsTheLeaseIndexThatTestsDueTime
         "'next_attempt_at', 'lease_until', 'sender')";
     EXPECT_EQ(scalar(*connection, tested_in_index), 0);
 
-    auto report = migrate(*connection, migrations().first(4));
-    ASSERT_TRUE(report) << report.error().describe();
-    ASSERT_EQ(report->applied.size(), 1u);
-    EXPECT_EQ(report->applied[0].version, 4);
+    ASSERT_NO_FATAL_FAILURE(upgrade_to(*connection, 4));
     EXPECT_EQ(scalar(*connection, tested_in_index), 4);
     EXPECT_EQ(scalar(*connection,
                      "SELECT count(*) FROM messages INDEXED BY messages_due WHERE "
@@ -127,8 +140,7 @@ TEST(SqliteMigrations, AnOutboxFromVersionThreeGetsTheLeaseIndexThatTestsDueTime
 
 TEST(SqliteMigrations, StripeEventsFromVersionFourAreKeptAndMayBeReceived) {
     testing::TempDirectory directory;
-    auto connection = open_connection(directory / "four.db");
-    ASSERT_TRUE(migrate(*connection, migrations().first(4)));
+    auto connection = database_at(directory, 4);
     ASSERT_TRUE(connection->execute(
         "INSERT INTO stripe_events (id, type, created, customer_id, status, result, message_ids, "
         "payload, claimed_at) VALUES ('evt_1', 'invoice.payment_failed', 1, 'cus_1', "
@@ -136,10 +148,7 @@ TEST(SqliteMigrations, StripeEventsFromVersionFourAreKeptAndMayBeReceived) {
     EXPECT_FALSE(
         connection->execute("UPDATE stripe_events SET status = 'received' WHERE id = 'evt_1'"));
 
-    auto report = migrate(*connection, migrations().first(5));
-    ASSERT_TRUE(report) << report.error().describe();
-    ASSERT_EQ(report->applied.size(), 1u);
-    EXPECT_EQ(report->applied[0].version, 5);
+    ASSERT_NO_FATAL_FAILURE(upgrade_to(*connection, 5));
     EXPECT_EQ(scalar(*connection,
                      "SELECT count(*) FROM stripe_events INDEXED BY stripe_events_pending "
                      "WHERE customer_id = 'cus_1' AND status = 'pending_customer'"),
@@ -171,8 +180,7 @@ std::vector<std::string> opcodes(Connection& connection, const std::string& sql)
 
 TEST(SqliteMigrations, ADatabaseFromVersionFiveKeepsItsMessagesRequestsAndSequences) {
     testing::TempDirectory directory;
-    auto connection = open_connection(directory / "five.db");
-    ASSERT_TRUE(migrate(*connection, migrations().first(5)));
+    auto connection = database_at(directory, 5);
     ASSERT_TRUE(connection->execute(
         "INSERT INTO messages (event, status, priority, sender, recipients, subject, message_id, "
         "bytes, idempotency_key, created_at, next_attempt_at, attempt_count, last_error) VALUES "
@@ -193,10 +201,7 @@ TEST(SqliteMigrations, ADatabaseFromVersionFiveKeepsItsMessagesRequestsAndSequen
         "'received', '[]'), (2, '127.0.0.1', '{}', x'', 0, 'bad', '', '', 'rejected', '[]');"
         "DELETE FROM stripe_webhook_requests WHERE id = 2;"));
 
-    auto report = migrate(*connection, migrations().first(6));
-    ASSERT_TRUE(report) << report.error().describe();
-    ASSERT_EQ(report->applied.size(), 1u);
-    EXPECT_EQ(report->applied[0].version, 6);
+    ASSERT_NO_FATAL_FAILURE(upgrade_to(*connection, 6));
     EXPECT_EQ(scalar(*connection, "SELECT count(*) FROM messages"), 2);
     EXPECT_EQ(scalar(*connection, "SELECT count(*) FROM attempts"), 2)
         << "dropping the old messages table cascaded to its attempts";
@@ -282,18 +287,14 @@ TEST(SqliteMigrations, CountingOneStatusSearchesItsRangeOfTheStatusIndex) {
 
 TEST(SqliteMigrations, AKeyStoredBeforeVersionSevenStaysAReplayWhateverTheRequest) {
     testing::TempDirectory directory;
-    auto connection = open_connection(directory / "six.db");
-    ASSERT_TRUE(migrate(*connection, migrations().first(6)));
+    auto connection = database_at(directory, 6);
     ASSERT_TRUE(connection->execute(
         "INSERT INTO messages (event, status, priority, sender, recipients, subject, message_id, "
         "idempotency_key, created_at, next_attempt_at) VALUES ('welcome', 'sent', 50, "
         "'a@example.com', '[\"b@example.com\"]', 'Hi', '<m1@x>', 'user-registered:r-1', 1, 1);"
         "INSERT INTO message_bodies (message_id, bytes) VALUES (1, x'4869');"));
 
-    auto report = migrate(*connection, migrations().first(7));
-    ASSERT_TRUE(report) << report.error().describe();
-    ASSERT_EQ(report->applied.size(), 1u);
-    EXPECT_EQ(report->applied[0].version, 7);
+    ASSERT_NO_FATAL_FAILURE(upgrade_to(*connection, 7));
     EXPECT_EQ(scalar(*connection,
                      "SELECT count(*) FROM messages WHERE id = 1 AND "
                      "request_digest IS NULL AND status = 'sent'"),
@@ -313,17 +314,13 @@ TEST(SqliteMigrations, AKeyStoredBeforeVersionSevenStaysAReplayWhateverTheReques
 
 TEST(SqliteMigrations, StripeEventsFromBeforeVersionEightWaitForNoUser) {
     testing::TempDirectory directory;
-    auto connection = open_connection(directory / "seven.db");
-    ASSERT_TRUE(migrate(*connection, migrations().first(7)));
+    auto connection = database_at(directory, 7);
     ASSERT_TRUE(connection->execute(
         "INSERT INTO stripe_events (id, type, created, customer_id, status, result, message_ids, "
         "payload, claimed_at) VALUES ('evt_1', 'checkout.session.completed', 1, 'cus_1', "
         "'pending_customer', 'waiting', '[]', x'7b7d', 0)"));
 
-    auto report = migrate(*connection);
-    ASSERT_TRUE(report) << report.error().describe();
-    ASSERT_EQ(report->applied.size(), 1u);
-    EXPECT_EQ(report->applied[0].version, 8);
+    ASSERT_NO_FATAL_FAILURE(upgrade_to(*connection, 8));
     EXPECT_EQ(scalar(*connection,
                      "SELECT count(*) FROM stripe_events WHERE id = 'evt_1' AND "
                      "for_user_id = '' AND for_email = '' AND "
