@@ -34,9 +34,7 @@ bool percent_decode(std::string_view in, bool plus_is_space, std::string& out) {
             out.push_back(c);
         }
     }
-    return is_valid_utf8(out) && std::ranges::none_of(out, [](char c) {
-               return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-           });
+    return is_valid_utf8(out) && std::ranges::none_of(out, is_ascii_control);
 }
 
 }  // namespace

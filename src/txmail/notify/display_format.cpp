@@ -136,7 +136,7 @@ std::string one_line(std::string_view text, std::size_t max_chars) {
             pending_space = !out.empty();
             continue;
         }
-        if (c < 0x20 || c == 0x7F)
+        if (is_ascii_control(static_cast<char>(c)))
             continue;
         if (chars + (pending_space ? 2 : 1) > max_chars) {
             out.resize(cut);

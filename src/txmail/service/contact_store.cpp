@@ -1,8 +1,11 @@
 #include "txmail/service/contact_store.h"
 
+#include <algorithm>
+
 #include "txmail/service/memory_contact_store.h"
 #include "txmail/service/open_beside_outbox.h"
 #include "txmail/service/sqlite_contact_store.h"
+#include "txmail/util/strings.h"
 
 namespace txmail::service {
 
@@ -13,12 +16,9 @@ std::string check_user_id(std::string_view id, std::string_view field) {
     if (id.size() > max_user_id_length)
         return name + " is " + std::to_string(id.size()) + " bytes long; at most " +
                std::to_string(max_user_id_length) + " are allowed";
-    for (const char c : id) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte <= 0x20 || byte == 0x7F)
-            return name + " must not hold spaces or control characters, got \"" + std::string(id) +
-                   "\"";
-    }
+    if (std::ranges::any_of(id, [](char c) { return c == ' ' || is_ascii_control(c); }))
+        return name + " must not hold spaces or control characters, got " +
+               printable_quoted(id, max_user_id_length);
     return {};
 }
 

@@ -42,7 +42,7 @@ std::string printable_quoted(std::string_view text, std::size_t max_chars) {
                 out += static_cast<char>(c);
                 break;
             default:
-                if (c < 0x20 || c == 0x7f) {
+                if (is_ascii_control(static_cast<char>(c))) {
                     out += "\\x";
                     out += hex_encode(text.substr(i, 1));
                 } else {

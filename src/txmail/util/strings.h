@@ -12,6 +12,11 @@ constexpr char ascii_lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 std::string ascii_lowercase(std::string_view text);
+// The C0 controls and DEL (a byte of a UTF-8 sequence is never one).
+constexpr bool is_ascii_control(char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7F;
+}
 bool iequals_ascii(std::string_view a, std::string_view b);
 // `text` without leading and trailing spaces and tabs.
 std::string_view trim_blanks(std::string_view text);
