@@ -194,33 +194,46 @@ struct HeldSync {
     }
 };
 
-TEST_F(GroupCommitTest, UnderLoadTheNextBatchIsWrittenWhileTheLastOneIsBeingSynced) {
+// What arrives while a sync runs waits for it to end, then goes out in one transaction: fewer,
+// larger transactions write fewer WAL frames (group_commit.h).
+TEST_F(GroupCommitTest, CallersArrivingDuringASyncShareTheNextTransaction) {
     HeldSync held;
     GroupCommit group(*connection, {.sync = held.function()});
-    // The first batch is held open until a second caller has queued: the writer then has work
-    // waiting when it commits, so it hands the sync on and writes the next batch.
-    std::promise<void> release_work;
-    std::shared_future<void> work_released = release_work.get_future().share();
-    std::latch writing(1);
-    auto first = std::async(std::launch::async, [&] {
-        return group.run([&](Connection& c) -> Result<void> {
-            writing.count_down();
-            work_released.wait();
-            return insert("first")(c);
-        });
-    });
-    writing.wait();
-    auto second = std::async(std::launch::async, [&] {
-        return group.run(insert("second"), GroupCommit::Await::committed);
-    });
-    while (group.waiting() < 1)
+    auto first = std::async(std::launch::async, [&] { return group.run(insert("first")); });
+    held.begun.wait(0);  // committed; its sync has begun and is held
+    std::vector<std::future<Result<void>>> others;
+    for (const char* value : {"a", "b", "c"})
+        others.push_back(std::async(std::launch::async, [&group, value] {
+            return group.run(insert(value), GroupCommit::Await::committed);
+        }));
+    // Until all three wait, or one is written (a failure, seen below, rather than a hang).
+    while (group.waiting() < 3 && group.transactions() == 1)
         std::this_thread::yield();
-    release_work.set_value();
-    EXPECT_TRUE(second.get()) << "written and answered while the first batch is still syncing";
-    EXPECT_EQ(count_rows(), 2);
-    // The syncer may not have been scheduled yet when the second batch is answered (it failed
-    // once so under ASan in a CI rehearsal): wait for its first sync, then see it is the only one.
+    EXPECT_EQ(group.waiting(), 3u) << "queued behind the sync, not written";
+    EXPECT_EQ(count_rows(), 1);
+    held.release.set_value();
+    EXPECT_TRUE(first.get());
+    for (auto& other : others)
+        EXPECT_TRUE(other.get());
+    EXPECT_EQ(count_rows(), 4);
+    EXPECT_EQ(group.transactions(), 2u) << "the three callers share one transaction";
+}
+
+// A full batch does not wait: under a load the writer cannot batch any further, it writes the
+// next batch while the last one is being synced, and a caller waiting only for the commit is
+// answered before that sync ends.
+TEST_F(GroupCommitTest, AFullBatchIsWrittenWhileTheLastOneIsBeingSynced) {
+    HeldSync held;
+    GroupCommit group(*connection, {.max_batch = 2, .sync = held.function()});
+    auto first = std::async(std::launch::async, [&] { return group.run(insert("first")); });
     held.begun.wait(0);
+    auto a = std::async(std::launch::async,
+                        [&] { return group.run(insert("a"), GroupCommit::Await::committed); });
+    auto b = std::async(std::launch::async,
+                        [&] { return group.run(insert("b"), GroupCommit::Await::committed); });
+    EXPECT_TRUE(a.get()) << "written and answered while the first batch is still syncing";
+    EXPECT_TRUE(b.get());
+    EXPECT_EQ(count_rows(), 3);
     EXPECT_EQ(held.begun.load(), 1);
     EXPECT_EQ(first.wait_for(0s), std::future_status::timeout)
         << "a durable caller is not answered before its sync ends";

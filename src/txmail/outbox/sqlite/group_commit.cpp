@@ -60,7 +60,7 @@ void GroupCommit::submit(Work work, Await await, Done done) {
 void GroupCommit::enqueue(std::shared_ptr<Item> item, std::unique_lock<std::mutex>&) {
     queue_.push_back(std::move(item));
     // A busy writer takes the queue when it is done: waking it costs a system call for nothing.
-    if (writer_idle_)
+    if (writer_idle_ || (writer_waits_for_sync_ && queue_.size() == options_.max_batch))
         work_queued_.notify_one();
 }
 
@@ -70,6 +70,13 @@ void GroupCommit::write_loop() {
         writer_idle_ = true;
         work_queued_.wait(lock, [&] { return !queue_.empty() || stopping_; });
         writer_idle_ = false;
+        if (options_.pipelined_sync && syncing_ && !stopping_) {
+            writer_waits_for_sync_ = true;
+            work_queued_.wait(lock, [&] {
+                return !syncing_ || queue_.size() >= options_.max_batch || stopping_;
+            });
+            writer_waits_for_sync_ = false;
+        }
         if (queue_.empty()) {
             writer_done_ = true;  // stopping, and nothing left to write
             committed_.notify_one();
@@ -128,9 +135,13 @@ void GroupCommit::sync_loop() {
         // Every batch here committed before this sync begins, so the one sync covers them all.
         Batch batch = std::move(unsynced_);
         unsynced_.clear();
+        syncing_ = true;
         lock.unlock();
         sync(batch);
         lock.lock();
+        syncing_ = false;
+        if (writer_waits_for_sync_)
+            work_queued_.notify_one();
         finish(batch, lock);
     }
 }

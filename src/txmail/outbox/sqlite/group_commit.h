@@ -27,6 +27,15 @@
 // dispatcher may send a message whose enqueue is still being synced); a power cut in that window
 // loses a row whose caller was never answered: a retry, never a silent loss.
 //
+// No batch begins while a sync runs (unless max_batch items wait): what arrives meanwhile goes
+// out together. Every commit writes again the pages all its transactions touch (page 1, the
+// rightmost leaf of each table and index it appends to), so fewer, larger transactions write
+// fewer WAL frames; writing at once instead gave ~2 items a transaction under the HTTP
+// benchmark's load, ~35% more transactions and ~18% more of the writer's CPU
+// (docs/benchmarks.md, "Fewer, larger transactions"). A durable caller's wait grows only by its
+// batch's write, which no longer overlaps the sync before it; a committed-only caller (a lease,
+// an outcome) now waits for the sync in flight.
+//
 // Why dedicated threads rather than a leader chosen among the callers: on two busy cores, handing
 // the write lock from one caller thread to the next cost as long again as writing a batch (the
 // next leader waits to be scheduled), and a leader that also synced held its own caller back.
@@ -117,6 +126,8 @@ class GroupCommit {
     Batch unsynced_;         // committed, their callers waiting for the next sync
     bool sync_due_ = false;  // a batch committed since the last sync began
     bool writer_idle_ = false;
+    bool syncing_ = false;
+    bool writer_waits_for_sync_ = false;  // work queued, held back until the sync in flight ends
     bool stopping_ = false;
     bool writer_done_ = false;  // the syncer stops once it has synced what is left
     std::uint64_t transactions_ = 0;
