@@ -19,6 +19,10 @@
 #
 # Usage: bench/compare-http-cpu.sh BUILD_A BUILD_B   (directories holding txmail; the first
 #   bench/bench_http_rate found in them is used)
+# Each server starts under `env -i` with the settings http_common.sh names: a switch read from
+# the environment by an ad-hoc build never reaches it. To compare such a build with itself, give
+# as BUILD_B a directory holding a txmail script that sets the switch and execs the build's
+# binary (`#!/bin/sh` then `SWITCH=1 exec /path/to/build/txmail "$@"`).
 # Environment: ROUNDS (3), SECONDS_PER_RUN (6), USER_RATE (4000), WEBHOOK_RATE (2500): requests
 #   per second, below what either build answers at most; TRIGGERS ("user-registered webhook"):
 #   which to run; DATABASE_DIR (a temporary directory on disk).

@@ -21,7 +21,7 @@
 // Pipelined sync: the fsync is the longest part of a commit, and SQLite holds its write lock
 // through it when synchronous=FULL. So the connection commits with synchronous=NORMAL (open it
 // with durable_commits = false; FULL works too, at the cost of a second sync) and a second
-// thread syncs the WAL once COMMIT has returned, while the writer already writes the next batch.
+// thread syncs the WAL once COMMIT has returned, while the writer gathers the next batch (below).
 // A batch is answered only after a sync that began after its COMMIT, which covers every frame
 // written before it. Other connections can read a committed batch before its sync ends (the
 // dispatcher may send a message whose enqueue is still being synced); a power cut in that window
@@ -31,10 +31,11 @@
 // out together. Every commit writes again the pages all its transactions touch (page 1, the
 // rightmost leaf of each table and index it appends to), so fewer, larger transactions write
 // fewer WAL frames; writing at once instead gave ~2 items a transaction under the HTTP
-// benchmark's load, ~35% more transactions and ~18% more of the writer's CPU
+// benchmark's load, and the writer spent 242 µs a webhook where it now spends 187
 // (docs/benchmarks.md, "Fewer, larger transactions"). A durable caller's wait grows only by its
 // batch's write, which no longer overlaps the sync before it; a committed-only caller (a lease,
-// an outcome) now waits for the sync in flight.
+// an outcome) now waits for the sync in flight. Durable enqueues alone, 16 callers at a time,
+// lost ~7% of their rate for it (bench/run-outbox-enqueue.sh).
 //
 // Why dedicated threads rather than a leader chosen among the callers: on two busy cores, handing
 // the write lock from one caller thread to the next cost as long again as writing a batch (the
