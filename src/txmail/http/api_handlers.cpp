@@ -170,9 +170,12 @@ struct SavedContact {
 // that (a checkout delivered to it links its Stripe customer).
 SavedContact save_contact(ApiServices& services, const service::Contact& contact) {
     const bool created = require(services.contacts.upsert(contact));
-    if (services.on_contact_saved)
-        services.on_contact_saved(existing_user(services, contact.id));
-    return {existing_user(services, contact.id), created};
+    service::Contact stored = existing_user(services, contact.id);
+    if (services.on_contact_saved) {
+        services.on_contact_saved(stored);
+        stored = existing_user(services, contact.id);
+    }
+    return {std::move(stored), created};
 }
 
 Response put_user(ApiServices& services, const Request& request, const PathParams& params) {
