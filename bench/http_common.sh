@@ -46,6 +46,13 @@ undelivered() {
         awk '/^txmail_queue_depth\{state="(queued|sending|retry)"\}/ ||
              /^txmail_stripe_events_received / {n += $2} END {print n + 0}'
 }
+# sync_buckets URL: txmail_store_sync_duration_seconds's cumulative buckets from /metrics, as
+# le:count,... (a run's syncs are the difference of two of these).
+sync_buckets() {
+    curl -s "$1/metrics" |
+        sed -n 's/^txmail_store_sync_duration_seconds_bucket{le="\([^"]*\)"} \([0-9]*\)$/\1:\2/p' |
+        paste -sd, -
+}
 
 # start_smtp_sink: postfix's smtp-sink on a free port, standing in for smtp.office365.com; sets
 # sink_port.

@@ -12,6 +12,9 @@
 // Usage: bench_http_rate --url http://127.0.0.1:PORT/PATH --rate R --seconds S --file F
 //                        [--connections C] [--header NAME] [--auth TOKEN]
 //        bench_http_rate --url http://127.0.0.1:PORT/healthz --rate R --seconds S --method GET
+//        [--timeline T]: also writes to T one line per answered request, "DUE LATENCY" in µs, DUE
+//        on CLOCK_MONOTONIC (steady_clock on Linux), so that a tail can be set beside what the
+//        server did at that moment (`perf record -k CLOCK_MONOTONIC` stamps events on that clock).
 // F holds one POST body per line, or with --header "VALUE<TAB>BODY" (VALUE is sent in NAME,
 // e.g. Stripe-Signature); lines are sent in order and `wraps` counts how often the file started
 // again. --method GET sends bodiless GETs instead: the same loop on a request that does nothing
@@ -46,7 +49,7 @@ struct Options {
     double rate = 0;
     double seconds = 10;
     int connections = 64;
-    std::string file, header, auth;
+    std::string file, header, auth, timeline;
     bool get = false;  // --method GET: bodiless GETs, no --file
 };
 
@@ -62,6 +65,7 @@ struct Due {
 
 struct Tally {
     std::vector<std::int64_t> latency_us;
+    std::vector<std::int64_t> due_us;  // of each latency_us, on steady_clock
     long status_errors = 0, socket_errors = 0, late = 0;
 };
 
@@ -92,6 +96,7 @@ std::optional<Options> parse(int argc, char** argv) {
     options.file = given["--file"];
     options.header = given["--header"];
     options.auth = given["--auth"];
+    options.timeline = given["--timeline"];
     return options.rate > 0 && options.connections > 0 ? std::optional(options) : std::nullopt;
 }
 
@@ -224,6 +229,9 @@ class Load {
             tally_.latency_us.push_back(
                 std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - due.at)
                     .count());
+            tally_.due_us.push_back(
+                std::chrono::duration_cast<std::chrono::microseconds>(due.at.time_since_epoch())
+                    .count());
             if (response.result_int() / 100 != 2)
                 ++tally_.status_errors;
         }
@@ -260,10 +268,11 @@ std::int64_t percentile(const std::vector<std::int64_t>& sorted, double fraction
 int main(int argc, char** argv) {
     const auto options = parse(argc, argv);
     if (!options) {
-        std::cerr << "usage: bench_http_rate --url http://HOST:PORT/PATH --rate R --file F "
-                     "[--seconds S] [--connections C] [--header NAME] [--auth TOKEN]\n"
-                     "       bench_http_rate --url http://HOST:PORT/PATH --rate R --method GET "
-                     "[--seconds S] [--connections C] [--auth TOKEN]\n";
+        std::cerr
+            << "usage: bench_http_rate --url http://HOST:PORT/PATH --rate R --file F "
+               "[--seconds S] [--connections C] [--header NAME] [--auth TOKEN] [--timeline T]\n"
+               "       bench_http_rate --url http://HOST:PORT/PATH --rate R --method GET "
+               "[--seconds S] [--connections C] [--auth TOKEN]\n";
         return 2;
     }
     auto lines = read_lines(*options);
@@ -276,6 +285,11 @@ int main(int argc, char** argv) {
     Tally tally = load.run();
     const auto elapsed =
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
+    if (!options->timeline.empty()) {
+        std::ofstream timeline(options->timeline);
+        for (std::size_t i = 0; i < tally.latency_us.size(); ++i)
+            timeline << tally.due_us[i] << ' ' << tally.latency_us[i] << '\n';
+    }
     std::ranges::sort(tally.latency_us);
     std::printf(
         "RESULT requests=%zu duration_us=%lld rate=%.0f p50_us=%lld p99_us=%lld p999_us=%lld "

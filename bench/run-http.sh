@@ -226,10 +226,13 @@ print(round(statistics.median(rates) * float(ratio)))' "$results" "$RATE_PEER" "
                 --tag "rate$round" --out "$requests"
             options=(--header Stripe-Signature)
         fi
+        syncs_before=$(sync_buckets "$txmail_url")
         "$rate_tool" --url "$url" --rate "$rate" --seconds "$SECONDS_PER_RUN" \
             --connections "$RATE_CONNECTIONS" --file "$requests" "${options[@]}" > "$work/rate.out"
+        syncs_after=$(sync_buckets "$txmail_url")
         until [ "$(undelivered "$txmail_url")" = 0 ]; do sleep 0.2; done
         line="rate $trigger peer=$rate_source $(sed -n 's/^RESULT //p' "$work/rate.out")"
+        line+=" syncs_before=$syncs_before syncs_after=$syncs_after"
         echo "fixed rate $round/$RATE_ROUNDS: $line" >&2
         echo "$line" >> "$results"
         "$rate_tool" --url "$txmail_url/healthz" --rate "$rate" --seconds "$SECONDS_PER_RUN" \
@@ -342,6 +345,25 @@ for trigger, r in rates.items():
               f"commit): p50 {floor('p50_us') / 1000:.2f} ms, p99 {floor('p99_us') / 1000:.2f} ms, "
               f"max {floor('max_us') / 1000:.1f} ms; p99 per run "
               f"[{', '.join(floor_p99)}] ms")
+    # The disk under it: the WAL's syncs during each run (txmail_store_sync_duration_seconds),
+    # which every answer waits for; at this rate one sync of 40 ms holds ~1% of a run's answers.
+    def syncs(run):
+        cumulative = [{le: int(n) for le, n in (b.split(":") for b in run[k].split(","))}
+                      for k in ("syncs_before", "syncs_after")]
+        return {le: cumulative[1][le] - cumulative[0].get(le, 0) for le in cumulative[1]}
+    def over(run, seconds):
+        counts = syncs(run)
+        return counts["+Inf"] - counts[seconds]
+    def slowest(run):
+        counts = syncs(run)
+        bounds = sorted((float(le), n) for le, n in counts.items() if le != "+Inf")
+        return next((f"{b * 1000:g} ms" for b, n in bounds if n == counts["+Inf"]), "> 1 s")
+    if all("syncs_after" in x for x in r):
+        print(f"  its disk, the WAL's syncs during each run: "
+              f"{statistics.median(syncs(x)['+Inf'] for x in r):.0f} a run (median); slower than "
+              f"10 ms per run [{', '.join(str(over(x, '0.01')) for x in r)}], slower than 25 ms "
+              f"[{', '.join(str(over(x, '0.025')) for x in r)}]; the slowest at most "
+              f"[{', '.join(slowest(x) for x in r)}]")
 
 # What django-send-tls's SMTP server saw: every message over STARTTLS and AUTH LOGIN. Before the
 # runs each server answered one check per trigger; a run's last requests, in flight when wrk stops,

@@ -53,6 +53,7 @@ class ServeMetricsTest(unittest.TestCase):
         self.assertEqual(types["txmail_notifications_accepted"], "counter")
         self.assertEqual(types["txmail_send_duration_seconds"], "histogram")
         self.assertEqual(types["txmail_http_request_duration_seconds"], "histogram")
+        self.assertEqual(types["txmail_store_sync_duration_seconds"], "histogram")
         self.assertEqual(types["txmail_queue_depth"], "gauge")
         self.assertEqual(types["txmail_stripe_events_received"], "gauge")
         for state in ("queued", "sending", "retry", "dead", "canceled"):
@@ -139,6 +140,11 @@ class ServeMetricsTest(unittest.TestCase):
         self.assertEqual(moved("txmail_stripe_webhook_signature_failures_total"), 2)
         self.assertEqual(moved(requests, route="/webhooks/stripe", method="POST", status="400"), 2)
         self.assertEqual(moved(requests, route="/webhooks/stripe", method="POST", status="200"), 1)
+        # Every durable answer above waited for a sync of the WAL, each timed once; batches
+        # share syncs, so there are at least one and at most one a durable write.
+        syncs = moved("txmail_store_sync_duration_seconds_count")
+        self.assertGreaterEqual(syncs, 1)
+        self.assertEqual(moved("txmail_store_sync_duration_seconds_bucket", le="+Inf"), syncs)
         # The scrapes count themselves too.
         self.assertGreaterEqual(moved(requests, route="/metrics", method="GET", status="200"), 1)
 

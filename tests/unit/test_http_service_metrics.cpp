@@ -6,8 +6,10 @@
 
 #include "support/http_requests.h"
 #include "support/rendered_messages.h"
+#include "support/temp_directory.h"
 #include "txmail/http/metrics_handler.h"
 #include "txmail/outbox/memory_store.h"
+#include "txmail/outbox/sqlite/sqlite_store.h"
 
 namespace txmail::http {
 namespace {
@@ -102,6 +104,39 @@ TEST(HttpServiceMetrics, ReadsTheQueueDepthFromTheStoreAtEachScrape) {
     EXPECT_TRUE(has_line(text, R"(txmail_queue_depth{state="dead"} 0)"));
     EXPECT_EQ(text.find(R"(txmail_queue_depth{state="sent"})"), std::string::npos)
         << "every message ever delivered is not queue depth: " << text;
+}
+
+// A durable enqueue waits for a sync of the WAL, and each sync lands in the histogram; a store
+// without a log to sync (memory) leaves it empty but shown.
+TEST(HttpServiceMetrics, TimesEverySyncOfTheStoresLogToDisk) {
+    testing::TempDirectory directory;
+    auto store = outbox::sqlite::SqliteStore::open(directory / "outbox.db");
+    ASSERT_TRUE(store) << store.error().describe();
+    ServiceMetrics metrics;
+    metrics.track_syncs(**store);
+    const std::string count = "txmail_store_sync_duration_seconds_count ";
+    auto syncs = [&] {
+        const std::string text = metrics.expose();
+        const auto at = text.find("\n" + count);
+        EXPECT_NE(at, std::string::npos) << text;
+        return at == std::string::npos ? -1 : std::stol(text.substr(at + 1 + count.size()));
+    };
+    EXPECT_EQ(syncs(), 0);
+    for (const char* id : {"1", "2"})
+        ASSERT_TRUE((*store)->enqueue({"welcome", testing::rendered_message(id)}));
+    const long after = syncs();
+    EXPECT_GE(after, 1) << "each durable enqueue waited for a sync";
+    EXPECT_LE(after, 2);
+    EXPECT_TRUE(has_line(
+        metrics.expose(),
+        "txmail_store_sync_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(after)));
+    (*store)->observe_syncs({});  // the store outlives `metrics` here
+
+    outbox::MemoryStore memory;
+    ServiceMetrics shown;
+    shown.track_syncs(memory);
+    ASSERT_TRUE(memory.enqueue({"welcome", testing::rendered_message("3")}));
+    EXPECT_TRUE(has_line(shown.expose(), "txmail_store_sync_duration_seconds_count 0"));
 }
 
 TEST(HttpServiceMetrics, GetMetricsNeedsNoTokenAndSpeaksTheTextFormat) {

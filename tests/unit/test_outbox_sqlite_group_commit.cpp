@@ -334,5 +334,38 @@ TEST_F(GroupCommitTest, AFailedSyncFailsTheCallersWaitingForItAndSaysSo) {
     EXPECT_EQ(count_rows(), 2) << "the rows are committed, though not known to be durable";
 }
 
+// A slow disk shows in what the observer is told: each sync's own duration, failed ones too, in
+// both modes. Each sync here spins until the clock has moved a set time, so the lower bound is
+// the clock's, not a sleep's.
+TEST_F(GroupCommitTest, TheSyncObserverIsToldHowLongEachSyncTookFailedOnesToo) {
+    for (const bool pipelined : {true, false}) {
+        SCOPED_TRACE(pipelined ? "pipelined sync" : "sync on the writer");
+        std::atomic<int> syncs = 0;
+        GroupCommit group(*connection, {.pipelined_sync = pipelined, .sync = [&]() -> Result<void> {
+                                            const auto until =
+                                                std::chrono::steady_clock::now() + 3ms;
+                                            while (std::chrono::steady_clock::now() < until) {
+                                            }
+                                            if (++syncs == 2)
+                                                return fail(Error::internal("fsync failed"));
+                                            return {};
+                                        }});
+        std::vector<double> told;  // written under the group commit's lock, read after it stops
+        std::mutex told_mutex;
+        group.observe_syncs([&](std::chrono::duration<double> took) {
+            std::lock_guard lock(told_mutex);
+            told.push_back(took.count());
+        });
+        EXPECT_TRUE(group.run(insert(pipelined ? "p1" : "w1")));
+        EXPECT_FALSE(group.run(insert(pipelined ? "p2" : "w2")));
+        std::lock_guard lock(told_mutex);
+        ASSERT_EQ(told.size(), 2U) << "one report per sync, the failed one included";
+        for (double seconds : told) {
+            EXPECT_GE(seconds, 0.003);
+            EXPECT_LT(seconds, 10.0);
+        }
+    }
+}
+
 }  // namespace
 }  // namespace txmail::outbox::sqlite

@@ -52,6 +52,9 @@ int serve(Context& context) {
         require(outbox::dispatcher_options_from(settings), exit_usage);
     const notify::Renderer renderer =
         require(notify::Renderer::from_settings(settings), exit_usage);
+    // Outlives what feeds it: the dispatcher, the server, and the file's writer, whose syncer
+    // reports each sync until the last store on the file is gone.
+    http::ServiceMetrics metrics;
     const std::unique_ptr<outbox::Store> store = open_outbox(context);
     auto contacts = service::open_contact_store(settings.get_or("TXMAIL_DATABASE_URL", ""));
     if (!contacts)
@@ -63,11 +66,11 @@ int serve(Context& context) {
         require(service::retention_from(settings), exit_usage);
 
     const ShutdownSignals signals;  // before any worker or I/O thread exists
-    http::ServiceMetrics metrics;   // outlives the dispatcher and the server that feed it
     // Events first: one acted on between the two reads has its message queued already, so a
     // scrape never shows both at zero while there is work (bench/http_common.sh waits on that).
     metrics.track_stripe_events(*stripe_ledger);
     metrics.track_queue(*store);
+    metrics.track_syncs(*store);
     outbox::Dispatcher dispatcher(
         *store, [&settings] { return transport::make_backend(settings); }, dispatcher_options);
     dispatcher.set_observer(metrics.attempt_observer());

@@ -20,6 +20,12 @@ std::vector<double> request_bounds() {
     return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 }
 
+// One fdatasync: a fraction of a millisecond on an idle SSD, tens when the disk is shared and
+// busy; an answer that waits for the disk cannot be quicker than the sync it waited for.
+std::vector<double> sync_bounds() {
+    return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
+}
+
 std::string_view known_method(std::string_view method) {
     constexpr std::array<std::string_view, 7> known{"GET",   "HEAD",    "POST",  "PUT",
                                                     "PATCH", "OPTIONS", "DELETE"};
@@ -52,6 +58,13 @@ ServiceMetrics::ServiceMetrics()
                                    "Outbox messages waiting (queued, sending, retry) or stopped "
                                    "(dead, canceled), read from the store at scrape time.",
                                    {"state"})),
+      store_sync_duration_(registry_
+                               .histogram("txmail_store_sync_duration_seconds",
+                                          "Time one sync of the outbox store's log to disk took "
+                                          "(SQLite: fdatasync of the WAL); every durable answer "
+                                          "waits for one at least.",
+                                          {}, sync_bounds())
+                               .with({})),
       stripe_received_(registry_
                            .gauge("txmail_stripe_events_received",
                                   "Stripe events answered for (200 received) and not acted on "
@@ -110,6 +123,11 @@ void ServiceMetrics::track_queue(outbox::Store& store) {
         for (const auto& [status, count] : *counts)
             queue_depth_.with({outbox::to_string(status)}).set(static_cast<double>(count));
     });
+}
+
+void ServiceMetrics::track_syncs(outbox::Store& store) {
+    store.observe_syncs(
+        [this](std::chrono::duration<double> took) { store_sync_duration_.observe(took.count()); });
 }
 
 void ServiceMetrics::track_stripe_events(service::StripeWebhookLedger& ledger) {

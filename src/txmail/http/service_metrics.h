@@ -37,6 +37,9 @@ class ServiceMetrics {
     // txmail_queue_depth{state} from the store at each scrape, for outbox::queue_statuses (not
     // `sent`: txmail_messages_sent_total counts those); the store must outlive this.
     void track_queue(outbox::Store& store);
+    // txmail_store_sync_duration_seconds from every sync of the store's log to disk (SQLite's
+    // WAL); the store must not outlive this, or must be given another observer first.
+    void track_syncs(outbox::Store& store);
     // txmail_stripe_events_received from ledger.count_received() at each scrape; the ledger must
     // outlive this.
     void track_stripe_events(service::StripeWebhookLedger& ledger);
@@ -55,6 +58,7 @@ class ServiceMetrics {
     metrics::Family<metrics::Counter>& dead_;
     metrics::Family<metrics::Histogram>& send_duration_;
     metrics::Family<metrics::Gauge>& queue_depth_;
+    metrics::Histogram& store_sync_duration_;
     metrics::Gauge& stripe_received_;
     metrics::Family<metrics::Counter>& http_requests_;
     metrics::Family<metrics::Histogram>& http_duration_;

@@ -212,6 +212,12 @@ class Store {
     virtual Result<void> pause_sender(const SenderPause& pause) = 0;
     virtual Result<void> resume_sender(const std::string& sender) = 0;
     virtual Result<std::vector<SenderPause>> sender_pauses() = 0;
+
+    // How long each sync of the store's log to disk took, for a store that has one (SQLite: an
+    // fdatasync of the WAL, which every durable answer waits for); the others ignore it. Called on
+    // the store's own thread while it holds a lock: it must be quick (a histogram's observe).
+    using SyncObserver = std::function<void(std::chrono::duration<double>)>;
+    virtual void observe_syncs(SyncObserver /*observer*/) {}
 };
 
 struct SchemaChange {

@@ -95,8 +95,9 @@ void GroupCommit::write_loop() {
         }
         if (!options_.pipelined_sync) {
             lock.unlock();
-            sync(batch);
+            const auto took = sync(batch);
             lock.lock();
+            observe_sync(took);
             finish(batch, lock);
             between_batches(lock);
             continue;
@@ -137,20 +138,33 @@ void GroupCommit::sync_loop() {
         unsynced_.clear();
         syncing_ = true;
         lock.unlock();
-        sync(batch);
+        const auto took = sync(batch);
         lock.lock();
         syncing_ = false;
+        observe_sync(took);
         if (writer_waits_for_sync_)
             work_queued_.notify_one();
         finish(batch, lock);
     }
 }
 
-void GroupCommit::sync(const Batch& batch) {
+std::chrono::steady_clock::duration GroupCommit::sync(const Batch& batch) {
+    const auto started = std::chrono::steady_clock::now();
     if (auto synced = options_.sync ? options_.sync() : wal_.sync(); !synced)
         for (const auto& item : batch)
             if (item->result)
                 item->result = fail(synced.error());
+    return std::chrono::steady_clock::now() - started;
+}
+
+void GroupCommit::observe_syncs(SyncObserver observer) {
+    std::lock_guard lock(mutex_);
+    sync_observer_ = std::move(observer);
+}
+
+void GroupCommit::observe_sync(std::chrono::steady_clock::duration took) {
+    if (sync_observer_)
+        sync_observer_(std::chrono::duration<double>(took));
 }
 
 // Marks the batch done and wakes each waiting caller, or hands a submitted item its result. The

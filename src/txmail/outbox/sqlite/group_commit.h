@@ -42,6 +42,7 @@
 // next leader waits to be scheduled), and a leader that also synced held its own caller back.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -92,6 +93,14 @@ class GroupCommit {
     // run() (it would wait for the thread it runs on).
     void submit(Work work, Await await, Done done);
 
+    // Told how long each sync took (an fdatasync of the WAL, or Options::sync), failed ones too:
+    // a durable caller waits for one at least, so a slow disk shows here before anywhere else
+    // (/metrics, txmail_store_sync_duration_seconds). Called with the group commit's lock held,
+    // on its syncer's thread (or its writer's, without pipelined_sync): it must be quick and must
+    // not call into the group commit. Replaces the observer set before.
+    using SyncObserver = std::function<void(std::chrono::duration<double>)>;
+    void observe_syncs(SyncObserver observer);
+
     std::uint64_t transactions() const;  // batches written (committed or failed) so far
     std::size_t waiting() const;         // work items queued for the next batch
 
@@ -112,7 +121,9 @@ class GroupCommit {
     void sync_loop();
     bool write_batch(const Batch& batch);     // true: committed, the WAL needs a sync
     Result<void> run_work(const Work& work);  // exceptions become errors
-    void sync(const Batch& batch);            // a failed sync fails every caller in the batch
+    // A failed sync fails every caller in the batch; returns how long it took.
+    std::chrono::steady_clock::duration sync(const Batch& batch);
+    void observe_sync(std::chrono::steady_clock::duration took);  // with the lock held
     void finish(const Batch& batch, std::unique_lock<std::mutex>& lock);
     void between_batches(std::unique_lock<std::mutex>& lock);  // options_.between_batches, if any
     static void answer(Item& item);                            // a submitted item's callback
@@ -132,6 +143,7 @@ class GroupCommit {
     bool stopping_ = false;
     bool writer_done_ = false;  // the syncer stops once it has synced what is left
     std::uint64_t transactions_ = 0;
+    SyncObserver sync_observer_;
     std::thread writer_;
     std::thread syncer_;
 };

@@ -60,6 +60,11 @@ class SqliteStore final : public Store {
     Result<void> pause_sender(const SenderPause& pause) override;
     Result<void> resume_sender(const std::string& sender) override;
     Result<std::vector<SenderPause>> sender_pauses() override;
+    // The file's writer is shared (shared_writer.h): its syncs cover the other stores' writes on
+    // the file too, the Stripe ledger's and the contacts'.
+    void observe_syncs(SyncObserver observer) override {
+        commits_.observe_syncs(std::move(observer));
+    }
 
     std::uint64_t transactions() const { return commits_.transactions(); }  // for the benchmark
 
