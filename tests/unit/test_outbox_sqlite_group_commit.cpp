@@ -350,7 +350,7 @@ TEST_F(GroupCommitTest, TheSyncObserverIsToldHowLongEachSyncTookFailedOnesToo) {
                                                 return fail(Error::internal("fsync failed"));
                                             return {};
                                         }});
-        std::vector<double> told;  // written under the group commit's lock, read after it stops
+        std::vector<double> told;  // the syncer (or the writer) adds, the test reads
         std::mutex told_mutex;
         group.observe_syncs([&](std::chrono::duration<double> took) {
             std::lock_guard lock(told_mutex);
