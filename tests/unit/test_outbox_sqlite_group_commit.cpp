@@ -341,6 +341,9 @@ TEST_F(GroupCommitTest, TheSyncObserverIsToldHowLongEachSyncTookFailedOnesToo) {
     for (const bool pipelined : {true, false}) {
         SCOPED_TRACE(pipelined ? "pipelined sync" : "sync on the writer");
         std::atomic<int> syncs = 0;
+        // Before the group commit, so that they outlive its threads.
+        std::vector<double> told;  // the syncer (or the writer) adds, the test reads
+        std::mutex told_mutex;
         GroupCommit group(*connection, {.pipelined_sync = pipelined, .sync = [&]() -> Result<void> {
                                             const auto until =
                                                 std::chrono::steady_clock::now() + 3ms;
@@ -350,8 +353,6 @@ TEST_F(GroupCommitTest, TheSyncObserverIsToldHowLongEachSyncTookFailedOnesToo) {
                                                 return fail(Error::internal("fsync failed"));
                                             return {};
                                         }});
-        std::vector<double> told;  // the syncer (or the writer) adds, the test reads
-        std::mutex told_mutex;
         group.observe_syncs([&](std::chrono::duration<double> took) {
             std::lock_guard lock(told_mutex);
             told.push_back(took.count());
