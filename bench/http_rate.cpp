@@ -65,7 +65,7 @@ struct Due {
 
 struct Tally {
     std::vector<std::int64_t> latency_us;
-    std::vector<std::int64_t> due_us;  // of each latency_us, on steady_clock
+    std::vector<std::int64_t> due_us;  // of each latency_us, on steady_clock; with --timeline
     long status_errors = 0, socket_errors = 0, late = 0;
 };
 
@@ -229,9 +229,10 @@ class Load {
             tally_.latency_us.push_back(
                 std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - due.at)
                     .count());
-            tally_.due_us.push_back(
-                std::chrono::duration_cast<std::chrono::microseconds>(due.at.time_since_epoch())
-                    .count());
+            if (!options_.timeline.empty())
+                tally_.due_us.push_back(
+                    std::chrono::duration_cast<std::chrono::microseconds>(due.at.time_since_epoch())
+                        .count());
             if (response.result_int() / 100 != 2)
                 ++tally_.status_errors;
         }

@@ -351,19 +351,16 @@ for trigger, r in rates.items():
         cumulative = [{le: int(n) for le, n in (b.split(":") for b in run[k].split(","))}
                       for k in ("syncs_before", "syncs_after")]
         return {le: cumulative[1][le] - cumulative[0].get(le, 0) for le in cumulative[1]}
-    def over(run, seconds):
-        counts = syncs(run)
-        return counts["+Inf"] - counts[seconds]
-    def slowest(run):
-        counts = syncs(run)
+    def slowest(counts):
         bounds = sorted((float(le), n) for le, n in counts.items() if le != "+Inf")
         return next((f"{b * 1000:g} ms" for b, n in bounds if n == counts["+Inf"]), "> 1 s")
     if all("syncs_after" in x for x in r):
+        runs_syncs = [syncs(x) for x in r]
+        over = lambda le: ", ".join(str(c["+Inf"] - c[le]) for c in runs_syncs)
         print(f"  its disk, the WAL's syncs during each run: "
-              f"{statistics.median(syncs(x)['+Inf'] for x in r):.0f} a run (median); slower than "
-              f"10 ms per run [{', '.join(str(over(x, '0.01')) for x in r)}], slower than 25 ms "
-              f"[{', '.join(str(over(x, '0.025')) for x in r)}]; the slowest at most "
-              f"[{', '.join(slowest(x) for x in r)}]")
+              f"{statistics.median(c['+Inf'] for c in runs_syncs):.0f} a run (median); slower "
+              f"than 10 ms per run [{over('0.01')}], slower than 25 ms [{over('0.025')}]; the "
+              f"slowest at most [{', '.join(slowest(c) for c in runs_syncs)}]")
 
 # What django-send-tls's SMTP server saw: every message over STARTTLS and AUTH LOGIN. Before the
 # runs each server answered one check per trigger; a run's last requests, in flight when wrk stops,
